@@ -1,0 +1,59 @@
+"""Who a user is to the portal: a customer contact, a support engineer or a support manager.
+
+Staff roles are Django groups (seeded with their permissions); a contact is a user with a
+``Contact`` row. The answer is cached on the user object for the request.
+"""
+
+from enum import StrEnum
+
+ENGINEERS_GROUP = "Support engineers"
+MANAGERS_GROUP = "Support managers"
+
+
+class Role(StrEnum):
+    ANONYMOUS = "anonymous"
+    NONE = "none"
+    CONTACT = "contact"
+    ENGINEER = "engineer"
+    MANAGER = "manager"
+
+
+def role_of(user) -> Role:
+    if user is None or not user.is_authenticated:
+        return Role.ANONYMOUS
+    cached = getattr(user, "_portal_role", None)
+    if cached is not None:
+        return cached
+    role = _compute_role(user)
+    user._portal_role = role
+    return role
+
+
+def _compute_role(user) -> Role:
+    if not user.is_active:
+        return Role.NONE
+    if user.is_superuser:
+        return Role.MANAGER
+    groups = set(user.groups.values_list("name", flat=True))
+    if MANAGERS_GROUP in groups:
+        return Role.MANAGER
+    if ENGINEERS_GROUP in groups:
+        return Role.ENGINEER
+    if hasattr(user, "contact"):
+        return Role.CONTACT
+    return Role.NONE
+
+
+def is_support_staff(user) -> bool:
+    return role_of(user) in (Role.ENGINEER, Role.MANAGER)
+
+
+def is_manager(user) -> bool:
+    return role_of(user) == Role.MANAGER
+
+
+def contact_of(user):
+    """The user's Contact row, or None for staff and strangers."""
+    if role_of(user) != Role.CONTACT:
+        return None
+    return user.contact

@@ -1,0 +1,260 @@
+"""Tickets, their conversation, their SLA event log and their history."""
+
+import uuid
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from packages.models import Component, Contract, Customer
+from sla.models import Priority, TicketType
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for customer")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
+
+
+class RootCause(models.TextChoices):
+    PRODUCT_DEFECT = "product_defect", _("Product defect")
+    CUSTOMER_ACTION = "customer_action", _("Customer's action or inaction (staff, local admins)")
+    THIRD_PARTY = "third_party", _("Third party (carriers, hosting, CRM vendors…)")
+    CUSTOMER_SYSTEMS = "customer_systems", _("Customer's hardware or software")
+
+
+class Ticket(models.Model):
+    """A customer's request. SLA columns are written only from the engine's results."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
+        related_name="reported_tickets",
+    )
+    ticket_type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, null=True, blank=True
+    )
+    component = models.ForeignKey(
+        Component, verbose_name=_("affected component"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_tickets",
+    )
+
+    # Billing and quota.
+    is_billable = models.BooleanField(_("billable"), default=False)
+    is_over_quota = models.BooleanField(_("over quota"), default=False)
+    is_deferred = models.BooleanField(_("deferred to next month"), default=False)
+    quota_month = models.DateField(
+        _("quota month"), null=True, blank=True,
+        help_text=_("First day of the month whose quota this request uses."),
+    )
+    root_cause = models.CharField(
+        _("root cause"), max_length=20, choices=RootCause.choices, blank=True
+    )
+    time_spent = models.DurationField(_("time spent"), null=True, blank=True)
+
+    # Timestamps (UTC).
+    created_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    opened_at = models.DateTimeField(
+        _("opened"), null=True, blank=True,
+        help_text=_("When the SLA clock started; empty while deferred."),
+    )
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    # SLA state as computed by sla.clock (see tickets.sla_sync).
+    reaction_due = models.DateTimeField(_("reaction due"), null=True, blank=True)
+    reaction_met = models.BooleanField(_("reaction met"), null=True, blank=True)
+    reaction_breached_at = models.DateTimeField(_("reaction breached"), null=True, blank=True)
+    reaction_at_risk_at = models.DateTimeField(_("reaction at risk from"), null=True, blank=True)
+    reaction_elapsed = models.DurationField(_("reaction business time"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_met = models.BooleanField(_("resolution met"), null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(_("resolution breached"), null=True, blank=True)
+    resolution_at_risk_at = models.DateTimeField(
+        _("resolution at risk from"), null=True, blank=True
+    )
+    resolution_elapsed = models.DurationField(_("resolution business time"), null=True, blank=True)
+    resolution_target = models.DurationField(_("resolution target"), null=True, blank=True)
+    sla_paused = models.BooleanField(_("SLA paused"), default=False)
+    sla_extended = models.BooleanField(_("SLA extended"), default=False)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    # The nearest due time that still matters: reaction before the first reply, resolution
+    # after; NULL when nothing runs (paused, resolved, deferred). The queue sorts on it.
+    next_due = models.DateTimeField(_("next due"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        permissions = [
+            ("extend_sla", _("Can extend a ticket's SLA")),
+            ("view_dashboard", _("Can view SLA dashboards")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(ticket_type="incident") & Q(priority__in=[1, 2, 3]))
+                | (~Q(ticket_type="incident") & Q(priority__isnull=True)),
+                name="ticket_priority_only_for_incidents",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_deferred=True, opened_at__isnull=True)
+                | Q(is_deferred=False, opened_at__isnull=False),
+                name="ticket_opened_unless_deferred",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_spent__isnull=True) | Q(time_spent__gte=timedelta(0)),
+                name="ticket_time_spent_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_due"], name="ticket_queue_idx"),
+            models.Index(fields=["reaction_due"], name="ticket_reaction_due_idx"),
+            models.Index(fields=["resolution_due"], name="ticket_resolution_due_idx"),
+            models.Index(fields=["reaction_at_risk_at"], name="ticket_reaction_risk_idx"),
+            models.Index(fields=["resolution_at_risk_at"], name="ticket_resolution_risk_idx"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            models.Index(fields=["contract", "quota_month"], name="ticket_quota_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
+            models.Index(fields=["opened_at"], name="ticket_opened_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+
+class SlaEventKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    PAUSE = "pause", _("Clock paused")
+    RESUME = "resume", _("Clock resumed")
+    PRIORITY = "priority", _("Priority changed")
+    RECLASSIFY = "reclassify", _("Reclassified")
+    EXTEND = "extend", _("SLA extended")
+    RESOLVE = "resolve", _("Resolved")
+    REOPEN = "reopen", _("Reopened")
+
+
+class SlaEvent(models.Model):
+    """The ticket's SLA-relevant events, in order: the engine replays them to get its state."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=SlaEventKind.choices)
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    ticket_type = models.CharField(max_length=20, choices=TicketType.choices, blank=True)
+    workaround = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["ticket", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "seq"], name="sla_event_unique_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.seq} {self.kind} @ {self.at.isoformat()}"
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC_REPLY = "reply", _("Reply from support")
+    INTERNAL_NOTE = "note", _("Internal note")
+    CUSTOMER_COMMENT = "comment", _("Customer comment")
+
+
+class Message(models.Model):
+    """One entry of the conversation. Internal notes are never shown to customers."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != MessageKind.INTERNAL_NOTE
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Store under a random name: the user's file name is kept only as data, never as a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.message.ticket_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TicketChange(models.Model):
+    """History: who changed what, when, old → new, and what it did to the SLA."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Empty for the system (beat jobs)."),
+    )
+    at = models.DateTimeField(_("when"))
+    action = models.CharField(_("action"), max_length=40)
+    field = models.CharField(_("field"), max_length=40, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    sla_effect = models.TextField(_("SLA effect"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["ticket", "at"], name="change_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.action} {self.field}"

@@ -26,7 +26,10 @@ class ComponentAdmin(admin.ModelAdmin):
 class ContractAdminForm(forms.ModelForm):
     class Meta:
         model = Contract
-        fields = "__all__"
+        fields = [
+            "customer", "number", "package", "valid_from", "valid_to", "is_cloud", "has_24x7",
+            "time_zone", "covered_blocks", "licence_cost", "support_percentage",
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -74,7 +74,7 @@ class ComponentKind(models.TextChoices):
 
 
 class Component(models.Model):
-    """A part of the product a ticket can be about; base functions are always priority-1 eligible."""
+    """A part of the product a ticket is about; base functions are always priority-1 eligible."""
 
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=150)

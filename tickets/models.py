@@ -156,6 +156,7 @@ class Ticket(models.Model):
 
 
 class SlaEventKind(models.TextChoices):
+    OPEN = "open", _("Opened")
     FIRST_RESPONSE = "first_response", _("First response")
     PAUSE = "pause", _("Clock paused")
     RESUME = "resume", _("Clock resumed")
@@ -167,7 +168,10 @@ class SlaEventKind(models.TextChoices):
 
 
 class SlaEvent(models.Model):
-    """The ticket's SLA-relevant events, in order: the engine replays them to get its state."""
+    """The ticket's SLA-relevant events, in order: the engine replays them to get its state.
+
+    Sequence 0 is always OPEN with the type and priority the ticket was opened with.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_events")
     seq = models.PositiveIntegerField()
@@ -219,11 +223,16 @@ class Message(models.Model):
 def attachment_path(instance: "Attachment", filename: str) -> str:
     """Store under a random name: the user's file name is kept only as data, never as a path."""
     suffix = PurePosixPath(filename).suffix.lower()[:10]
-    return f"attachments/{instance.message.ticket_id}/{uuid.uuid4().hex}{suffix}"
+    return f"attachments/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Attachment(models.Model):
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    """A file on a ticket: filed with it (no message) or attached to a conversation entry."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size"))
@@ -258,3 +267,34 @@ class TicketChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.action} {self.field}"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the same transaction as the change that caused it.
+
+    Delivery runs in a Celery task after commit; if the broker is down the row waits and the
+    outbox flush job sends it later. ``dedupe_key`` makes "tell them once" a database fact.
+    """
+
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox"
+    )
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)}"

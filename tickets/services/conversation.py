@@ -1,0 +1,84 @@
+"""The conversation: public replies and internal notes by staff, comments by customers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from packages.roles import Role, role_of
+from tickets.models import Attachment, Message, MessageKind, SlaEventKind, Ticket, TicketStatus
+from tickets.services.history import history_record
+from tickets.services.notifications import notify_customer_of_reply
+from tickets.services.sla import sla_event_append
+from tickets.services.ticket_lock import ticket_change_sla
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author,
+    kind: str,
+    body: str,
+    now: datetime,
+    attachments: Sequence = (),
+) -> Message:
+    """Add a conversation entry. The first public reply meets the reaction target; a
+    customer's comment on a ticket waiting for them resumes its resolution clock."""
+    role = role_of(author)
+    if role == Role.CONTACT:
+        if kind != MessageKind.CUSTOMER_COMMENT:
+            raise PermissionDenied
+    elif role in (Role.ENGINEER, Role.MANAGER):
+        if kind not in (MessageKind.PUBLIC_REPLY, MessageKind.INTERNAL_NOTE):
+            raise PermissionDenied
+    else:
+        raise PermissionDenied
+    body = body.strip()
+    if not body and not attachments:
+        raise ValidationError({"body": _("Write a message or attach a file.")})
+
+    ticket = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
+    if ticket.is_deferred and kind == MessageKind.PUBLIC_REPLY:
+        raise ValidationError(_("This request is deferred to next month; it opens then."))
+    if kind == MessageKind.CUSTOMER_COMMENT and ticket.status in (
+        TicketStatus.RESOLVED, TicketStatus.CLOSED
+    ):
+        raise ValidationError(_("This ticket is %(status)s; reopen it to add a comment.") % {
+            "status": ticket.get_status_display().lower()})
+
+    message = Message.objects.create(ticket=ticket, author=author, kind=kind, body=body)
+    for upload in attachments:
+        Attachment.objects.create(
+            ticket=ticket, message=message, file=upload, original_name=upload.name[:255],
+            size=upload.size, content_type=(getattr(upload, "content_type", "") or "")[:100],
+        )
+
+    if kind == MessageKind.PUBLIC_REPLY:
+        _after_public_reply(ticket, author=author, now=now)
+        notify_customer_of_reply(ticket, message)
+    elif kind == MessageKind.CUSTOMER_COMMENT and ticket.status == TicketStatus.WAITING:
+        with ticket_change_sla(ticket, actor=author, now=now, action="status", field="status",
+                               old=ticket.get_status_display()) as change:
+            sla_event_append(ticket=ticket, kind=SlaEventKind.RESUME, at=now)
+            ticket.status = TicketStatus.IN_PROGRESS
+            change.new = ticket.get_status_display()
+    else:
+        history_record(ticket=ticket, actor=author, at=now, action=kind)
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    return message
+
+
+def _after_public_reply(ticket: Ticket, *, author, now: datetime) -> None:
+    first = ticket.first_response_at is None
+    with ticket_change_sla(ticket, actor=author, now=now, action="reply") as change:
+        if first:
+            sla_event_append(ticket=ticket, kind=SlaEventKind.FIRST_RESPONSE, at=now)
+        if ticket.status == TicketStatus.NEW:
+            ticket.status = TicketStatus.IN_PROGRESS
+            change.field, change.old, change.new = (
+                "status", TicketStatus.NEW.label, TicketStatus.IN_PROGRESS.label)

@@ -1,0 +1,117 @@
+"""Bridge between tickets and the pure SLA engine.
+
+A ticket's SLA events are stored in order (``SlaEvent``); after every change the whole log is
+replayed through ``sla.clock.evaluate`` (a few microseconds) and the result is written to the
+ticket's indexed columns. One implementation of the rules serves the portal, the beat jobs and
+the command line.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Max
+
+from sla.clock import Event, SlaState, evaluate
+from sla.selectors import terms_for_contract
+from sla.terms import Terms
+from tickets.models import SlaEvent, SlaEventKind, Ticket
+
+
+def _engine_events(rows) -> tuple[SlaEvent, list[Event]]:
+    rows = list(rows)
+    opening, rest = rows[0], rows[1:]
+    if opening.kind != SlaEventKind.OPEN:
+        raise ValueError(f"ticket {opening.ticket_id}: SLA log must start with an open event")
+    events = [
+        Event(
+            at=row.at,
+            kind=row.kind,
+            priority=row.priority,
+            type=row.ticket_type or None,
+            workaround=row.workaround,
+        )
+        for row in rest
+    ]
+    return opening, events
+
+
+def ticket_sla_state(
+    ticket: Ticket, *, as_of: datetime | None = None, terms: Terms | None = None
+) -> SlaState | None:
+    """The engine's state for the ticket's event log (None while the ticket is deferred)."""
+    if ticket.opened_at is None:
+        return None
+    terms = terms or terms_for_contract(ticket.contract)
+    opening, events = _engine_events(SlaEvent.objects.filter(ticket=ticket).order_by("seq"))
+    return evaluate(
+        terms,
+        type=opening.ticket_type,
+        priority=opening.priority,
+        opened_at=opening.at,
+        events=events,
+        as_of=as_of,
+    )
+
+
+def sla_event_append(
+    *, ticket: Ticket, kind: str, at: datetime, priority: int | None = None,
+    ticket_type: str = "", workaround: bool = False,
+) -> SlaEvent:
+    """Append one event to the ticket's log (callers hold the ticket row lock)."""
+    last = SlaEvent.objects.filter(ticket=ticket).aggregate(m=Max("seq"))["m"]
+    return SlaEvent.objects.create(
+        ticket=ticket,
+        seq=0 if last is None else last + 1,
+        at=at,
+        kind=kind,
+        priority=priority,
+        ticket_type=ticket_type,
+        workaround=workaround,
+    )
+
+
+def ticket_sla_apply(ticket: Ticket, *, now: datetime, terms: Terms | None = None) -> SlaState:
+    """Recompute the SLA state and copy it onto the ticket's columns (the caller saves)."""
+    terms = terms or terms_for_contract(ticket.contract)
+    state = ticket_sla_state(ticket, as_of=now, terms=terms)
+    sla_state_to_ticket(ticket, state, terms=terms)
+    return state
+
+
+SLA_FIELDS = [
+    "reaction_due", "reaction_met", "reaction_breached_at", "reaction_at_risk_at",
+    "reaction_elapsed", "first_response_at", "resolution_due", "resolution_met",
+    "resolution_breached_at", "resolution_at_risk_at", "resolution_elapsed",
+    "resolution_target", "sla_paused", "sla_extended", "next_due",
+]
+
+
+def sla_state_to_ticket(ticket: Ticket, state: SlaState, *, terms: Terms) -> None:
+    """Copy an engine state onto the ticket's columns (no save)."""
+    ticket.reaction_due = state.reaction_due
+    ticket.reaction_met = state.reaction_met
+    ticket.reaction_breached_at = state.reaction_breached_at
+    ticket.first_response_at = state.first_response_at
+    ticket.reaction_at_risk_at = None if state.first_response_at else state.reaction_at_risk_at
+    if state.first_response_at is not None:
+        calendar = terms.target(state.type, state.priority).calendar
+        ticket.reaction_elapsed = calendar.business_time(ticket.opened_at, state.first_response_at)
+    else:
+        ticket.reaction_elapsed = None
+    ticket.resolution_due = state.resolution_due
+    ticket.resolution_met = state.resolution_met
+    ticket.resolution_breached_at = state.resolution_breached_at
+    ticket.resolution_at_risk_at = (
+        None if state.paused or state.resolved else state.resolution_at_risk_at
+    )
+    ticket.resolution_elapsed = state.resolution_elapsed
+    ticket.resolution_target = state.resolution_target
+    ticket.sla_paused = state.paused
+    ticket.sla_extended = state.extended
+    if state.resolved or (state.paused and state.first_response_at is not None):
+        ticket.next_due = None
+    elif state.first_response_at is None:
+        ticket.next_due = state.reaction_due
+    else:
+        ticket.next_due = state.resolution_due

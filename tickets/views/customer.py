@@ -1,0 +1,3 @@
+"""Views (being built)."""
+
+urlpatterns: list = []

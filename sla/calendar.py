@@ -21,27 +21,38 @@ import functools
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "INCIDENT_HOURS", "SERVICE_DESK_HOURS", "TWENTY_FOUR_SEVEN", "BusinessCalendar",
-    "CalendarSpec", "OpenInterval", "parse_time", "to_us", "twenty_four_seven",
+    "INCIDENT_HOURS",
+    "SERVICE_DESK_HOURS",
+    "TWENTY_FOUR_SEVEN",
+    "BusinessCalendar",
+    "CalendarSpec",
+    "OpenInterval",
+    "parse_time",
+    "to_us",
+    "twenty_four_seven",
 ]
 
 US = 1_000_000
 DAY_US = 86_400 * US
 _EPOCH_ORD = date(1970, 1, 1).toordinal()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+_KEPT_YEARS = 60  # a query far from the cached years gets a table of its own, not kept
+_FLOAT_EXACT = 2**33 * US  # below this, µs / 1e6 as a float rounds back to the exact µs
 _OFFSET_RE = re.compile(r"^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})$")
 
 
 def to_us(dt: datetime) -> int:
     """Exact microseconds since the epoch of an aware datetime (ValueError if naive)."""
-    off = dt.utcoffset()
-    if off is None:
-        raise ValueError(f"naive datetime {dt.isoformat()}: an offset or zone is required")
-    secs = (dt.toordinal() - _EPOCH_ORD) * 86_400 + dt.hour * 3600 + dt.minute * 60 + dt.second
-    return (secs - off.days * 86_400 - off.seconds) * US + dt.microsecond - off.microseconds
+    try:
+        return (dt - _EPOCH) // _ONE_US
+    except TypeError:
+        raise ValueError(f"naive datetime {dt!r}: an offset or zone is required") from None
 
 
 def td_us(value: timedelta) -> int:
@@ -83,7 +94,7 @@ class OpenInterval:
 def _resolve_zone(name: str) -> tzinfo:
     key = name.strip()
     if key.upper() in ("UTC", "Z", "GMT", "+00:00", "-00:00"):
-        return timezone.utc
+        return UTC
     match = _OFFSET_RE.match(key)
     if match:
         sign, hours, minutes = match.groups()
@@ -94,7 +105,9 @@ def _resolve_zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(key)
     except (ValueError, LookupError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
-        raise ValueError(f"unknown time zone {name!r}: use an IANA name or an offset like +03:00") from exc
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name or an offset like +03:00"
+        ) from exc
 
 
 _zone = functools.lru_cache(maxsize=None)(_resolve_zone)
@@ -110,7 +123,7 @@ def _check_day(label: str, spans: list[tuple[time, time]]) -> None:
             raise ValueError(f"{label}: an interval must start before it ends ({start}-{end})")
         spans_us.append((_time_us(start), _end_us(end), start, end))
     spans_us.sort()
-    for (_, prev_end, ps, pe), (start, _, s, e) in zip(spans_us, spans_us[1:]):
+    for (_, prev_end, ps, pe), (start, _, s, e) in pairwise(spans_us):
         if start < prev_end:
             raise ValueError(f"{label}: intervals {ps}-{pe} and {s}-{e} overlap")
 
@@ -192,7 +205,9 @@ class BusinessCalendar:
         self._fixed_off = None if off is None else td_us(off)
         self._weekly: dict[int, list[tuple[int, int]]] = {}
         for item in spec.weekly:
-            self._weekly.setdefault(item.weekday, []).append((_time_us(item.start), _end_us(item.end)))
+            self._weekly.setdefault(item.weekday, []).append(
+                (_time_us(item.start), _end_us(item.end))
+            )
         self._extra: dict[date, list[tuple[int, int]]] = {}
         for day, start, end in spec.extra_open:
             self._extra.setdefault(day, []).append((_time_us(start), _end_us(end)))
@@ -225,11 +240,12 @@ class BusinessCalendar:
 
     def deadline(self, start: datetime, duration: timedelta) -> datetime:
         """Earliest instant t >= start with business time in [start, t) equal to duration."""
-        return self.from_us(self.deadline_us(to_us(start), td_us(duration)))
+        return self.from_us(self.deadline_us(to_us(start), duration // _ONE_US))
 
     def business_time(self, start: datetime, end: datetime) -> timedelta:
         """Business time in [start, end); zero if end <= start."""
-        return timedelta(microseconds=self.business_time_us(to_us(start), to_us(end)))
+        secs, micro = divmod(self.business_time_us(to_us(start), to_us(end)), US)
+        return timedelta(0, secs, micro)
 
     def is_open(self, at: datetime) -> bool:
         x = to_us(at)
@@ -247,27 +263,49 @@ class BusinessCalendar:
         """An epoch-µs instant as an aware datetime in the calendar's zone (exact)."""
         if x % US == 0:
             return datetime.fromtimestamp(x // US, self._tz)
-        # Exact: |x| < 2**53 and the float's error is far below half a microsecond.
-        return datetime.fromtimestamp(x / US, self._tz)
+        if -_FLOAT_EXACT < x < _FLOAT_EXACT:
+            return datetime.fromtimestamp(x / US, self._tz)
+        return (_EPOCH + timedelta(microseconds=x)).astimezone(self._tz)
 
     def deadline_us(self, start: int, duration: int) -> int:
+        """``deadline`` on epoch µs: two bisects on the table (inlined: this is the hot path)."""
         if duration <= 0:
             if duration < 0:
                 raise ValueError("a duration cannot be negative")
             return start
-        tab = self._cover(start, start)
+        tab = self._table
+        if tab is None or not tab.lo <= start < tab.hi:
+            tab = self._cover(start, start)
         while True:
-            target = self._pos(tab, start) + duration
-            if tab.cumend and target <= tab.cumend[-1]:
-                j = bisect.bisect_left(tab.cumend, target)
+            cumend = tab.cumend
+            i = bisect.bisect_right(tab.starts, start) - 1
+            if i < 0:
+                target = duration
+            elif start < tab.ends[i]:
+                target = tab.cum[i] + start - tab.starts[i] + duration
+            else:
+                target = cumend[i] + duration
+            if cumend and target <= cumend[-1]:
+                j = bisect.bisect_left(cumend, target)
                 return tab.starts[j] + target - tab.cum[j]
-            tab = self._grow_for(tab, target - (tab.cumend[-1] if tab.cumend else 0))
+            tab = self._grow_for(tab, target - (cumend[-1] if cumend else 0))
 
     def business_time_us(self, start: int, end: int) -> int:
         if end <= start:
             return 0
-        tab = self._cover(start, end)
-        return self._pos(tab, end) - self._pos(tab, start)
+        tab = self._table
+        if tab is None or not (tab.lo <= start and end < tab.hi):
+            tab = self._cover(start, end)
+        starts, ends, cum, cumend = tab.starts, tab.ends, tab.cum, tab.cumend
+        # Business time from the table start to end, minus the same to start (hot path: inline).
+        j = bisect.bisect_right(starts, end) - 1
+        if j < 0:
+            return 0
+        total = cum[j] + end - starts[j] if end < ends[j] else cumend[j]
+        i = bisect.bisect_right(starts, start, 0, j + 1) - 1
+        if i < 0:
+            return total
+        return total - (cum[i] + start - starts[i] if start < ends[i] else cumend[i])
 
     def next_open_us(self, at: int) -> int:
         tab = self._cover(at, at)
@@ -281,16 +319,6 @@ class BusinessCalendar:
 
     # -- the table ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _pos(tab: _Table, x: int) -> int:
-        """Business time from the table's start to instant x."""
-        i = bisect.bisect_right(tab.starts, x) - 1
-        if i < 0:
-            return 0
-        if x < tab.ends[i]:
-            return tab.cum[i] + x - tab.starts[i]
-        return tab.cumend[i]
-
     def _cover(self, a: int, b: int) -> _Table:
         tab = self._table
         if tab is not None and tab.lo <= a and b < tab.hi:
@@ -298,12 +326,16 @@ class BusinessCalendar:
         first = self._local_year(a) - 1
         last = self._local_year(b) + 1
         if tab is not None:
-            first, last = min(first, tab.first_year), max(last, tab.last_year)
+            wider = min(first, tab.first_year), max(last, tab.last_year)
+            if wider[1] - wider[0] < _KEPT_YEARS:
+                first, last = wider
         return self._build(first, last)
 
     def _grow_for(self, tab: _Table, missing: int) -> _Table:
         """A table reaching further ahead, by about as many years as ``missing`` needs."""
-        if not self._weekly and (self._last_extra_year is None or tab.last_year >= self._last_extra_year):
+        if not self._weekly and (
+            self._last_extra_year is None or tab.last_year >= self._last_extra_year
+        ):
             raise ValueError("the calendar has no open time left: it has no weekly hours")
         years = tab.last_year - tab.first_year + 1
         per_year = (tab.cumend[-1] if tab.cumend else 0) // years
@@ -331,7 +363,7 @@ class BusinessCalendar:
             return first
         # In a gap: ``second`` is before the jump, ``first`` after; find the jump (whole seconds).
         lo_s, hi_s = second // US, -(-first // US)
-        base = self._tz.utcoffset(datetime.fromtimestamp(lo_s, timezone.utc).replace(tzinfo=None))
+        base = datetime.fromtimestamp(lo_s, self._tz).utcoffset()
         while hi_s - lo_s > 1:
             mid = (lo_s + hi_s) // 2
             if datetime.fromtimestamp(mid, self._tz).utcoffset() == base:
@@ -341,18 +373,24 @@ class BusinessCalendar:
         return hi_s * US
 
     def _build(self, first_year: int, last_year: int) -> _Table:
+        """The table for these years; kept for later queries unless it is a far-off one-off."""
         with self._lock:
             tab = self._table
             if tab is not None and tab.first_year <= first_year and tab.last_year >= last_year:
                 return tab
             first_year, last_year = max(first_year, 1), min(last_year, 9998)
+            keep = last_year - first_year < _KEPT_YEARS and (
+                tab is None or (first_year <= tab.first_year and last_year >= tab.last_year)
+            )
             spans: list[list[int]] = []
             day, stop = date(first_year, 1, 1), date(last_year, 12, 31)
             one = timedelta(days=1)
             while day <= stop:
                 hours = self._extra.get(day)
                 if hours is None:
-                    hours = () if day in self.spec.closed_dates else self._weekly.get(day.weekday(), ())
+                    hours = (
+                        () if day in self.spec.closed_dates else self._weekly.get(day.weekday(), ())
+                    )
                 for start, end in hours:
                     s, e = self._wall_to_us(day, start), self._wall_to_us(day, end)
                     if spans and s <= spans[-1][1]:  # touching (or DST-squeezed): merge
@@ -369,5 +407,7 @@ class BusinessCalendar:
                 cumend.append(total)
             lo = self._wall_to_us(date(first_year, 1, 1), 0)
             hi = self._wall_to_us(date(last_year, 12, 31), DAY_US)
-            self._table = _Table(first_year, last_year, lo, hi, starts, ends, cum, cumend)
-            return self._table
+            built = _Table(first_year, last_year, lo, hi, starts, ends, cum, cumend)
+            if keep:
+                self._table = built
+            return built

@@ -8,8 +8,6 @@ the holidays command touches ``updated_at``, which invalidates the entry.
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
-
 from sla.calendar import BusinessCalendar as EngineCalendar
 from sla.calendar import CalendarSpec, OpenInterval
 from sla.models import BusinessCalendar, ContractTarget, SlaTarget, TicketType
@@ -43,17 +41,16 @@ def engine_calendar(calendar: BusinessCalendar) -> EngineCalendar:
 
 
 def _terms_from_rows(rows) -> Terms:
+    """Target rows (package or contract) as the engine's Terms; each row keeps its extension."""
     targets: dict[tuple[str, int | None], Target] = {}
-    extension: dict[str, timedelta] = {}
     for row in rows:
-        calendar = engine_calendar(row.calendar)
         targets[(row.ticket_type, row.priority)] = Target(
-            reaction=row.reaction, resolution=row.resolution, calendar=calendar
+            reaction=row.reaction,
+            resolution=row.resolution,
+            calendar=engine_calendar(row.calendar),
+            extended_resolution=row.extended_resolution,
         )
-        extension[row.ticket_type] = max(
-            extension.get(row.ticket_type, timedelta(0)), row.extended_resolution
-        )
-    return Terms(targets=targets, extension=extension)
+    return Terms(targets=targets, extension={})
 
 
 def terms_for_package(package_code: str) -> Terms:
@@ -77,3 +74,25 @@ def terms_for_contract(contract) -> Terms:
 def is_counting_type(ticket_type: str) -> bool:
     """Service requests and changes use the monthly quota; incidents never do."""
     return ticket_type in (TicketType.SERVICE_REQUEST, TicketType.CHANGE)
+
+
+def terms_for_contracts(contracts) -> dict[int, Terms]:
+    """``terms_for_contract`` for many contracts in two queries (list pages), by contract pk."""
+    contracts = {c.pk: c for c in contracts}
+    if not contracts:
+        return {}
+    package_ids = {c.package_id for c in contracts.values()}
+    by_package: dict[int, dict] = {pid: {} for pid in package_ids}
+    for row in SlaTarget.objects.filter(package_id__in=package_ids).select_related("calendar"):
+        by_package[row.package_id][(row.ticket_type, row.priority)] = row
+    overrides: dict[int, dict] = {}
+    for row in ContractTarget.objects.filter(contract_id__in=contracts).select_related(
+        "calendar"
+    ):
+        overrides.setdefault(row.contract_id, {})[(row.ticket_type, row.priority)] = row
+    return {
+        pk: _terms_from_rows(
+            {**by_package[c.package_id], **overrides.get(pk, {})}.values()
+        )
+        for pk, c in contracts.items()
+    }

@@ -8,6 +8,7 @@ the holidays command touches ``updated_at``, which invalidates the entry.
 from __future__ import annotations
 
 import threading
+
 from sla.calendar import BusinessCalendar as EngineCalendar
 from sla.calendar import CalendarSpec, OpenInterval
 from sla.models import BusinessCalendar, ContractTarget, SlaTarget, TicketType

@@ -182,8 +182,13 @@ def seed_people(*, now: datetime) -> DemoPeople:
         user.groups.add(Group.objects.get(name=spec.group))
         (people.managers if spec.group == MANAGERS_GROUP else people.engineers).append(user)
     people.admin = _ensure_user(
-        people, "admin@vendor.example", "Portal", "Administrator",
-        username=ADMIN_USERNAME, is_staff=True, is_superuser=True,
+        people,
+        "admin@vendor.example",
+        "Portal",
+        "Administrator",
+        username=ADMIN_USERNAME,
+        is_staff=True,
+        is_superuser=True,
     )
 
     account_manager = people.managers[0] if people.managers else None
@@ -215,8 +220,12 @@ def _ensure_user(
     user = user_model.objects.filter(username__iexact=username).first()
     if user is None:
         user = user_model(
-            username=username, email=email, first_name=first_name, last_name=last_name,
-            is_staff=is_staff, is_superuser=is_superuser,
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -226,15 +235,16 @@ def _ensure_user(
 
 def _ensure_contact(people: DemoPeople, customer: Customer, spec: ContactSpec) -> Contact:
     contact = (
-        Contact.objects.select_related("user")
-        .filter(user__username__iexact=spec.email)
-        .first()
+        Contact.objects.select_related("user").filter(user__username__iexact=spec.email).first()
     )
     if contact is not None:
         return contact
     contact = contact_create(
-        customer=customer, email=spec.email, first_name=spec.first_name,
-        last_name=spec.last_name, is_customer_admin=spec.is_customer_admin,
+        customer=customer,
+        email=spec.email,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        is_customer_admin=spec.is_customer_admin,
         password=DEMO_PASSWORD,
     )
     if spec.phone:

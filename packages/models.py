@@ -152,7 +152,7 @@ class Contract(models.Model):
         validators=[MinValueValidator(0)],
     )
     support_percentage = models.DecimalField(
-        _("support price, % of licence cost"), max_digits=5, decimal_places=2, default=0,
+        _("support price, percent of licence cost"), max_digits=5, decimal_places=2, default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     time_zone = models.CharField(

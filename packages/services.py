@@ -2,10 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -118,3 +124,59 @@ def contact_create(
         user.set_unusable_password()
     user.save()
     return Contact.objects.create(user=user, customer=customer, is_customer_admin=is_customer_admin)
+
+
+def contact_invite_link(*, user) -> str:
+    """A set-password link built on Django's password-reset tokens (single use, expiring)."""
+    path = reverse("password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    })
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+@transaction.atomic
+def contact_invite(
+    *,
+    customer: Customer,
+    invited_by: Contact,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_customer_admin: bool = False,
+) -> Contact:
+    """A customer admin adds a contact without a password; an e-mail (after commit, through
+    the outbox) carries the link to set one."""
+    from tickets.services.outbox import outbox_enqueue  # local: tickets depends on packages
+
+    if not invited_by.is_customer_admin or invited_by.customer_id != customer.pk:
+        raise PermissionDenied
+    contact = contact_create(
+        customer=customer, email=email, first_name=first_name, last_name=last_name,
+        is_customer_admin=is_customer_admin,
+    )
+    body = render_to_string("packages/invite_email.txt", {
+        "contact": contact, "customer": customer, "invited_by": invited_by,
+        "link": contact_invite_link(user=contact.user),
+    })
+    outbox_enqueue(
+        recipients=[contact.user.email],
+        subject=_("You are invited to the support portal of %(customer)s")
+        % {"customer": customer.name},
+        body=body,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_set_active(*, contact: Contact, active: bool, by: Contact) -> Contact:
+    """Deactivate (or reactivate) a contact's login; an admin cannot lock themselves out."""
+    if not by.is_customer_admin or by.customer_id != contact.customer_id:
+        raise PermissionDenied
+    if not active and contact.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user = contact.user
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return contact

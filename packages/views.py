@@ -1,4 +1,101 @@
-"""Customer admins manage their organisation's contacts (being built)."""
+"""Customer admins manage their organisation's contacts: list, invite, deactivate, reactivate.
+
+Only a customer admin reaches these pages (anyone else: 404), and only for their own
+organisation's contacts (another organisation's contact: 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from packages.forms import ContactInviteForm
+from packages.roles import contact_of
+from packages.selectors import contacts_of
+from packages.services import contact_invite, contact_set_active
+
+
+def _admin_or_404(request):
+    contact = contact_of(request.user)
+    if contact is None or not contact.is_customer_admin:
+        raise Http404
+    return contact
+
+
+@login_required
+def contact_list(request):
+    admin = _admin_or_404(request)
+    return render(
+        request,
+        "packages/contact_list.html",
+        {
+            "admin": admin,
+            "contacts": contacts_of(customer=admin.customer),
+        },
+    )
+
+
+@login_required
+def contact_invite_view(request):
+    admin = _admin_or_404(request)
+    form = ContactInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contact_invite(customer=admin.customer, invited_by=admin, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is invited: they will receive a link to set their password.")
+                % {"email": contact.user.email},
+            )
+            return redirect("contacts:list")
+    return render(request, "packages/contact_invite.html", {"form": form, "admin": admin})
+
+
+def _set_active(request, pk: int, *, active: bool):
+    admin = _admin_or_404(request)
+    contact = get_object_or_404(contacts_of(customer=admin.customer), pk=pk)
+    try:
+        contact_set_active(contact=contact, active=active, by=admin)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        name = contact.user.get_full_name() or contact.user.email
+        messages.success(
+            request,
+            (_("%(name)s can log in again.") if active else _("%(name)s can no longer log in."))
+            % {"name": name},
+        )
+    return redirect("contacts:list")
+
+
+@login_required
+@require_POST
+def contact_deactivate(request, pk: int):
+    return _set_active(request, pk, active=False)
+
+
+@login_required
+@require_POST
+def contact_reactivate(request, pk: int):
+    return _set_active(request, pk, active=True)
+
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", contact_list, name="list"),
+    path("invite/", contact_invite_view, name="invite"),
+    path("<int:pk>/deactivate/", contact_deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", contact_reactivate, name="reactivate"),
+]

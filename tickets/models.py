@@ -133,6 +133,23 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_due"], name="ticket_queue_idx"),
+            # Covers the engineers' queue: its COUNT, its order and its SLA filters are read
+            # from the index alone (the page's 50 rows are then fetched by primary key).
+            models.Index(
+                fields=[
+                    "status", "is_deferred", "next_due", "opened_at", "reaction_breached_at",
+                    "resolution_breached_at", "first_response_at", "reaction_at_risk_at",
+                    "resolution_at_risk_at", "priority", "ticket_type", "assignee", "customer",
+                    "contract",
+                ],
+                name="ticket_queue_cover_idx",
+            ),
+            # PostgreSQL walks this one in the queue's order and stops after a page.
+            models.Index(
+                fields=["next_due", "opened_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES, is_deferred=False),
+                name="ticket_open_by_due_idx",
+            ),
             models.Index(fields=["reaction_due"], name="ticket_reaction_due_idx"),
             models.Index(fields=["resolution_due"], name="ticket_resolution_due_idx"),
             models.Index(fields=["reaction_at_risk_at"], name="ticket_reaction_risk_idx"),
@@ -141,6 +158,39 @@ class Ticket(models.Model):
             models.Index(fields=["contract", "quota_month"], name="ticket_quota_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
             models.Index(fields=["opened_at"], name="ticket_opened_idx"),
+            # The managers' dashboard. Its counts read the period's rows from this index alone
+            # (SQLite cannot otherwise avoid fetching every row of the period).
+            models.Index(
+                fields=[
+                    "opened_at", "customer", "contract", "ticket_type", "priority",
+                    "reaction_met", "resolution_met", "reaction_due", "resolution_due",
+                    "reaction_breached_at", "resolution_breached_at", "reaction_elapsed",
+                    "resolution_elapsed",
+                ],
+                name="ticket_dash_counts_idx",
+            ),
+            # Medians on SQLite: walk the business times in order up to the middle row.
+            models.Index(
+                fields=["reaction_elapsed", "opened_at", "customer"],
+                name="ticket_dash_reaction_idx",
+            ),
+            models.Index(
+                fields=["resolution_elapsed", "resolution_met", "opened_at", "customer"],
+                name="ticket_dash_resolution_idx",
+            ),
+            # Billable hours per customer and month resolved: the billable rows only (with
+            # every column the query reads, so SQLite reads nothing else).
+            models.Index(
+                fields=["resolved_at", "customer", "time_spent", "opened_at", "is_billable"],
+                condition=Q(is_billable=True),
+                name="ticket_dash_billable_idx",
+            ),
+            # Requests filed over quota per contract and month: a handful of rows.
+            models.Index(
+                fields=["contract", "created_at", "customer", "is_over_quota"],
+                condition=Q(is_over_quota=True),
+                name="ticket_dash_over_quota_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,3 +348,64 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)}"
+
+
+class SlaMetric(models.TextChoices):
+    REACTION = "reaction", _("Reaction")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class SlaAlertKind(models.TextChoices):
+    AT_RISK = "at_risk", _("At risk")
+    BREACH = "breach", _("Breached")
+
+
+class SlaAlert(models.Model):
+    """One SLA event the beat job told people about. The unique constraint is what makes
+    "each event once" true however often the job runs, retries or overlaps.
+
+    ``batch`` is the id of the run that inserted the row: a run notifies only its own rows.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_alerts")
+    metric = models.CharField(_("metric"), max_length=12, choices=SlaMetric.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=SlaAlertKind.choices)
+    due_at = models.DateTimeField(_("due"))
+    created_at = models.DateTimeField(_("noticed"))
+    batch = models.UUIDField(editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("SLA alert")
+        verbose_name_plural = _("SLA alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "metric", "kind", "due_at"], name="sla_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.metric} {self.kind} (due {self.due_at.isoformat()})"
+
+
+class QuotaNotice(models.Model):
+    """A quota usage notice sent for a contract's month at 80 % or 100 % (once each)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("quota month"))
+    threshold = models.PositiveSmallIntegerField(_("threshold, %"))
+    used = models.PositiveIntegerField(_("used"))
+    created_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        ordering = ["-month", "contract", "threshold"]
+        verbose_name = _("quota notice")
+        verbose_name_plural = _("quota notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "month", "threshold"], name="quota_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.month:%Y-%m} {self.threshold} %"

@@ -1,14 +1,62 @@
-"""Celery tasks: thin adapters that take ids, load fresh rows and call one service."""
+"""Celery tasks: thin adapters that take ids (or nothing), read the clock once and call one
+service. Every service is idempotent, so a retry or a duplicate delivery is harmless."""
+
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
-from tickets.services.outbox import outbox_deliver
+from tickets.services.outbox import outbox_deliver, outbox_deliver_many, outbox_flush_pending
+from tickets.services.quota_jobs import quota_open_deferred as quota_open_deferred_run
+from tickets.services.quota_jobs import quota_reconcile as quota_reconcile_run
+from tickets.services.quota_jobs import quota_usage_notify
+
+logger = logging.getLogger(__name__)
+
+JOB = {
+    "acks_late": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "ignore_result": True,
+}
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
-    max_retries=8, ignore_result=True,
-)
+@shared_task(name="tickets.tasks.outbox_send", max_retries=8, **JOB)
 def outbox_send(message_id: int) -> None:
     outbox_deliver(message_id=message_id, now=timezone.now())
+
+
+@shared_task(name="tickets.tasks.outbox_send_many", max_retries=8, **JOB)
+def outbox_send_many(message_ids: list[int]) -> int:
+    """A batch of rows (the SLA check's digests) in one task; idempotent like outbox_send."""
+    return outbox_deliver_many(message_ids=message_ids, now=timezone.now())
+
+
+@shared_task(name="tickets.tasks.outbox_flush", max_retries=3, **JOB)
+def outbox_flush() -> int:
+    """Beat, every minute: hand every unsent row (kept while the broker was down) to a worker."""
+    count = outbox_flush_pending(now=timezone.now())
+    if count:
+        logger.info("outbox flush: %s unsent messages dispatched", count)
+    return count
+
+
+@shared_task(name="tickets.tasks.quota_open_deferred", max_retries=5, **JOB)
+def quota_open_deferred() -> int:
+    opened = quota_open_deferred_run(now=timezone.now())
+    if opened:
+        logger.info("quota: %s deferred requests opened", opened)
+    return opened
+
+
+@shared_task(name="tickets.tasks.quota_usage_check", max_retries=5, **JOB)
+def quota_usage_check(contract_id: int) -> list[int]:
+    return quota_usage_notify(contract_id=contract_id, now=timezone.now())
+
+
+@shared_task(name="tickets.tasks.quota_reconcile", max_retries=5, **JOB)
+def quota_reconcile() -> dict:
+    result = quota_reconcile_run(now=timezone.now())
+    logger.info("quota reconciliation: %s", result)
+    return {"cleared": result.cleared, "assigned": result.assigned, "notices": result.notices}

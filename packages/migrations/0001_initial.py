@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ('is_cloud', models.BooleanField(default=False, verbose_name='cloud customer')),
                 ('has_24x7', models.BooleanField(default=False, help_text='Individual 24/7/365 support: its own calendar and negotiated targets.', verbose_name='24×7 option')),
                 ('licence_cost', models.DecimalField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='yearly licence cost')),
-                ('support_percentage', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='support price, % of licence cost')),
+                ('support_percentage', models.DecimalField(decimal_places=2, default=0, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='support price, percent of licence cost')),
                 ('time_zone', models.CharField(default='Europe/Kyiv', max_length=64, validators=[packages.models.validate_time_zone], verbose_name='time zone')),
                 ('covered_blocks', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'additional'}, related_name='+', to='packages.component', verbose_name='additional blocks covered at priority 1')),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='packages.customer', verbose_name='customer')),

@@ -132,7 +132,6 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Product rules that operations may tune.
 PORTAL_REOPEN_DAYS = env.int("PORTAL_REOPEN_DAYS", default=14)
-PORTAL_AT_RISK_FRACTION = env.float("PORTAL_AT_RISK_FRACTION", default=0.8)
 
 # Celery: an embedded filesystem broker by default, Redis when CELERY_BROKER_URL says so.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

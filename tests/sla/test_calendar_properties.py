@@ -202,6 +202,9 @@ def test_pause_while_closed_changes_nothing(
 ):
     terms, type_ = terms_on(spec)
     cal = BusinessCalendar.for_spec(spec)
+    # Arithmetic on an aware datetime is wall-clock arithmetic in its zone (off by an hour
+    # across a DST change): add durations to instants in UTC.
+    opened = utc(opened)
     pause = opened + pause_after
     assume(not cal.is_open(pause))
     resume = pause + (cal.next_open(pause) - pause) * resume_share

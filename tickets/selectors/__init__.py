@@ -1,1 +1,1 @@
-"""Read queries for tickets: each returns a QuerySet or plain values with the access check built in."""
+"""Read queries for tickets: QuerySets or plain values with the access check built in."""

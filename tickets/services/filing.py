@@ -138,6 +138,11 @@ def ticket_file(
         new=ticket.get_ticket_type_display(), sla_effect=effect,
     )
     notify_ticket_filed(ticket)
+    if ticket.quota_month is not None:
+        from tickets.services.quota_jobs import quota_usage_dispatch  # imports this module
+
+        contract_id = contract.pk
+        transaction.on_commit(lambda: quota_usage_dispatch(contract_id))
     return ticket
 
 

@@ -57,6 +57,37 @@ def outbox_dispatch(message_id: int) -> bool:
     return True
 
 
+def outbox_dispatch_many(message_ids: list[int]) -> bool:
+    """Hand a batch of rows to ONE task (a tick's digests): one publish, so a down broker
+    costs one failed attempt, not one per row. The flush job sends what this leaves."""
+    if not message_ids:
+        return True
+    from tickets.tasks import outbox_send_many
+
+    try:
+        outbox_send_many.delay(list(message_ids))
+    except Exception:  # any broker/transport failure: the rows stay unsent, flush retries them
+        logger.warning("broker unavailable; outbox messages %s kept for later", message_ids,
+                       exc_info=True)
+        return False
+    return True
+
+
+def outbox_deliver_many(*, message_ids: list[int], now: datetime) -> int:
+    """Send each row exactly once (``outbox_deliver`` per row); one failing row does not hold
+    the others back. Re-raises the first failure afterwards so the task retries — the rows
+    already sent are skipped then. Returns how many were sent by this call."""
+    sent, failure = 0, None
+    for message_id in message_ids:
+        try:
+            sent += outbox_deliver(message_id=message_id, now=now)
+        except Exception as exc:  # recorded on its row by outbox_deliver; retried below
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return sent
+
+
 def outbox_deliver(*, message_id: int, now: datetime) -> bool:
     """Send one row exactly once (row lock + sent_at check make retries and duplicates safe)."""
     failure: Exception | None = None
@@ -79,3 +110,25 @@ def outbox_deliver(*, message_id: int, now: datetime) -> bool:
     if failure is not None:
         raise failure
     return True
+
+
+def outbox_flush_pending(
+    *, now: datetime, older_than_seconds: int = 5, limit: int = 500, max_attempts: int = 20
+) -> int:
+    """Dispatch unsent rows older than a few seconds (younger ones are still being handed over
+    after their commit). ``outbox_deliver`` is idempotent, so a row dispatched twice is sent
+    once. Returns how many were handed to the broker."""
+    from datetime import timedelta
+
+    ids = list(
+        OutboxMessage.objects.filter(
+            sent_at__isnull=True, attempts__lt=max_attempts,
+            created_at__lt=now - timedelta(seconds=older_than_seconds),
+        ).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    dispatched = 0
+    for message_id in ids:
+        if not outbox_dispatch(message_id):
+            break  # the broker is down again: the next flush retries
+        dispatched += 1
+    return dispatched

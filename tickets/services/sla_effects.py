@@ -54,8 +54,12 @@ def describe_sla_change(before: SlaState | None, after: SlaState, time_zone: str
             "d": describe_due(after.resolution_due, time_zone)})
     if after.clock_started_at != before.clock_started_at:
         priority = after.priority if after.priority is not None else "—"
-        parts.append(_("new clock: priority %(p)s, due %(d)s") % {
-            "p": priority, "d": describe_due(after.resolution_due, time_zone)})
+        if after.paused:
+            parts.append(_("new clock: priority %(p)s, paused while waiting for the customer")
+                         % {"p": priority})
+        else:
+            parts.append(_("new clock: priority %(p)s, due %(d)s") % {
+                "p": priority, "d": describe_due(after.resolution_due, time_zone)})
     elif (not after.paused and not before.paused and not after.resolved
           and before.resolution_due != after.resolution_due):
         parts.append(_("resolution now due %(d)s") % {

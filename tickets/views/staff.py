@@ -1,3 +1,252 @@
-"""Views (being built)."""
+"""Support engineers and managers: the queue and the ticket workspace.
 
-urlpatterns: list = []
+Thin adapters: a view checks the role (contacts and strangers get a 404), validates a form and
+calls one service or selector. Every action is POST only and redirects back to the workspace;
+a refused action re-renders the workspace with the bound form and its errors.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from packages.roles import is_manager, is_support_staff
+from tickets.forms.staff import (
+    AssignForm,
+    ComponentForm,
+    ExtendForm,
+    PriorityForm,
+    QueueFilterForm,
+    ReclassifyForm,
+    ReplyForm,
+    StatusForm,
+    add_service_errors,
+)
+from tickets.models import TicketStatus
+from tickets.selectors.access import ticket_for_user
+from tickets.selectors.queue import queue_page
+from tickets.selectors.workspace import ticket_workspace
+from tickets.services import workflow
+
+
+def staff_required(view):
+    """Logged-in support staff only; anyone else logged in gets a 404 (pages are not revealed)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_support_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def manager_required(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+def queue(request):
+    """Every open ticket of every customer, nearest due first, with filters and search."""
+    form = QueueFilterForm(request.GET or None)
+    page = queue_page(
+        user=request.user,
+        filters=form.filters(),
+        page=request.GET.get("page"),
+        now=timezone.now(),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/staff/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.object_list,
+            "query": query.urlencode(),
+        },
+    )
+
+
+FORMS = {
+    "assign_form": AssignForm,
+    "reply_form": ReplyForm,
+    "status_form": StatusForm,
+    "priority_form": PriorityForm,
+    "reclassify_form": ReclassifyForm,
+    "component_form": ComponentForm,
+    "extend_form": ExtendForm,
+}
+
+
+def _workspace_response(request, pk, *, bound: dict | None = None, status: int = 200):
+    data = ticket_workspace(user=request.user, pk=pk, now=timezone.now())
+    ticket = data.ticket
+    initial = {
+        "assign_form": {"assignee": ticket.assignee_id},
+        "status_form": {"status": ticket.status},
+        "priority_form": {"priority": ticket.priority},
+        "reclassify_form": {"ticket_type": ticket.ticket_type, "priority": ticket.priority},
+        "component_form": {"component": ticket.component_id},
+    }
+    forms = {name: cls(initial=initial.get(name)) for name, cls in FORMS.items()}
+    forms.update(bound or {})
+    return render(
+        request,
+        "tickets/staff/workspace.html",
+        {
+            "ws": data,
+            "ticket": ticket,
+            "can_extend": is_manager(request.user),
+            "statuses": TicketStatus,
+            **forms,
+        },
+        status=status,
+    )
+
+
+@staff_required
+def workspace(request, pk: int):
+    return _workspace_response(request, pk)
+
+
+def _action(form_name: str, success: str):
+    """Validate the posted form, call the service, redirect; re-render on any refusal."""
+
+    def decorator(call):
+        @staff_required
+        @require_POST
+        @functools.wraps(call)
+        def view(request, pk: int):
+            ticket = ticket_for_user(request.user, pk)
+            form = FORMS[form_name](request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    call(request, ticket, form)
+                except PermissionDenied:
+                    raise Http404 from None
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, success)
+                    return redirect("tickets:workspace", pk=ticket.pk)
+            return _workspace_response(request, pk, bound={form_name: form}, status=400)
+
+        return view
+
+    return decorator
+
+
+@staff_required
+@require_POST
+def take(request, pk: int):
+    ticket = ticket_for_user(request.user, pk)
+    workflow.ticket_take(ticket=ticket, by=request.user, now=timezone.now())
+    messages.success(request, _("The ticket is yours."))
+    return redirect("tickets:workspace", pk=ticket.pk)
+
+
+@_action("assign_form", _("Assigned."))
+def assign(request, ticket, form):
+    workflow.ticket_assign(
+        ticket=ticket, engineer=form.cleaned_data["assignee"], by=request.user, now=timezone.now()
+    )
+
+
+@_action("reply_form", _("Saved."))
+def reply(request, ticket, form):
+    workflow.ticket_reply(
+        ticket=ticket,
+        by=request.user,
+        body=form.cleaned_data["body"],
+        internal=form.cleaned_data["internal"],
+        now=timezone.now(),
+        attachments=form.cleaned_data["attachments"],
+    )
+
+
+@_action("status_form", _("Status changed."))
+def status(request, ticket, form):
+    workflow.ticket_status_change(
+        ticket=ticket,
+        status=form.cleaned_data["status"],
+        by=request.user,
+        now=timezone.now(),
+        root_cause=form.cleaned_data["root_cause"],
+        time_spent=form.time_spent,
+    )
+
+
+@_action("priority_form", _("Priority changed."))
+def priority(request, ticket, form):
+    workflow.ticket_priority_change(
+        ticket=ticket,
+        priority=form.cleaned_data["priority"],
+        workaround=form.cleaned_data["workaround"],
+        by=request.user,
+        now=timezone.now(),
+    )
+
+
+@_action("reclassify_form", _("Type changed."))
+def reclassify(request, ticket, form):
+    workflow.ticket_reclassify(
+        ticket=ticket,
+        ticket_type=form.cleaned_data["ticket_type"],
+        priority=form.cleaned_data["priority"],
+        by=request.user,
+        now=timezone.now(),
+    )
+
+
+@_action("component_form", _("Component changed."))
+def component(request, ticket, form):
+    workflow.ticket_component_change(
+        ticket=ticket,
+        component=form.cleaned_data["component"],
+        by=request.user,
+        now=timezone.now(),
+    )
+
+
+@_action("extend_form", _("SLA extended."))
+def _extend(request, ticket, form):
+    workflow.ticket_sla_extend(
+        ticket=ticket,
+        reason=form.cleaned_data["reason"],
+        by=request.user,
+        now=timezone.now(),
+    )
+
+
+extend = manager_required(_extend)
+
+urlpatterns = [
+    path("queue/", queue, name="queue"),
+    path("queue/<int:pk>/", workspace, name="workspace"),
+    path("queue/<int:pk>/take/", take, name="take"),
+    path("queue/<int:pk>/assign/", assign, name="assign"),
+    path("queue/<int:pk>/reply/", reply, name="reply"),
+    path("queue/<int:pk>/status/", status, name="status"),
+    path("queue/<int:pk>/priority/", priority, name="priority"),
+    path("queue/<int:pk>/reclassify/", reclassify, name="reclassify"),
+    path("queue/<int:pk>/component/", component, name="component"),
+    path("queue/<int:pk>/extend/", extend, name="extend"),
+]

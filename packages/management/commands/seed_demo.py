@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from packages.demo import demo_seed
+from tickets.demo_history import demo_history_seed
 
 
 class Command(BaseCommand):
@@ -23,14 +24,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-tickets", action="store_true", help="Create people only, no demo tickets."
         )
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Skip the year of demo tickets behind the SLA dashboard.",
+        )
 
-    def handle(self, *args, force: bool = False, no_tickets: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        force: bool = False,
+        no_tickets: bool = False,
+        no_history: bool = False,
+        **options,
+    ):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: refusing to create users with the published demo password. "
                 "Pass --force if this really is a demo installation."
             )
-        summary = demo_seed(now=timezone.now(), with_tickets=not no_tickets)
+        now = timezone.now()
+        summary = demo_seed(now=now, with_tickets=not no_tickets)
+        if not no_tickets and not no_history:
+            history = demo_history_seed(now=now)
+            if history:
+                self.stdout.write(f"Demo history: {history} tickets over the past year.")
         if summary.created or summary.tickets:
             self.stdout.write(
                 f"Demo data: {summary.created} rows and {summary.tickets} tickets created."

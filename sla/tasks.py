@@ -1,0 +1,34 @@
+"""Beat task for the SLA check: a thin adapter that reads the clock once."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from sla.services import sla_check as sla_check_run
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="sla.tasks.sla_check",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+    ignore_result=True,
+)
+def sla_check() -> dict:
+    result = sla_check_run(now=timezone.now())
+    logger.info(
+        "SLA check: %s reaction and %s resolution breaches marked, alerts %s",
+        result.reaction_breached,
+        result.resolution_breached,
+        result.alerts,
+    )
+    return {
+        "reaction_breached": result.reaction_breached,
+        "resolution_breached": result.resolution_breached,
+        **result.alerts,
+    }

@@ -1,0 +1,126 @@
+"""An engineer works the priority 1 ticket at the top of the queue from take to resolve.
+
+The clock is moved (time-machine, ticking, in every thread including the live server's) to
+11:00 UTC+03:00 so the ticket, filed five minutes earlier, is inside incident hours and nothing
+is breached whatever the real time of the run.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from packages.models import Component
+from tests import factories
+from tickets.models import Ticket
+from tickets.services.filing import ticket_file
+
+UTC3 = dt.timezone(dt.timedelta(hours=3))
+
+
+@pytest.fixture
+def business_hours():
+    today = dt.datetime.now(UTC3).date()
+    with time_machine.travel(dt.datetime.combine(today, dt.time(11), UTC3), tick=True):
+        yield
+
+
+@pytest.fixture
+def p1_ticket(transactional_db, business_hours, contact):
+    component = Component.objects.get(code="inbound-calls")
+    now = timezone.now()
+    ticket_file(
+        contact=contact,
+        ticket_type="incident",
+        priority=3,
+        component=component,
+        subject="Reports are slow",
+        description="Since Monday.",
+        now=now - dt.timedelta(minutes=4),
+    )
+    return ticket_file(
+        contact=contact,
+        ticket_type="incident",
+        priority=1,
+        component=component,
+        subject="All inbound calls fail",
+        description="SIP 503 on every call.",
+        now=now - dt.timedelta(minutes=5),
+    )
+
+
+def test_engineer_takes_replies_works_around_waits_and_resolves(page, live_server, shot, p1_ticket):
+    factories.EngineerFactory(
+        username="iryna@vendor.test", first_name="Iryna", last_name="Shevchenko"
+    )
+    # Log in
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "iryna@vendor.test")
+    page.fill("input[name=password]", factories.TEST_PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    shot(page, "logged-in")
+
+    # The queue: the priority 1 ticket is at the top
+    page.goto(f"{live_server.url}/queue/")
+    first = page.locator("#queue tbody tr").first
+    expect(first).to_have_attribute("data-ticket", str(p1_ticket.pk))
+    expect(first).to_have_attribute("data-priority", "1")
+    expect(first.locator("[data-time-left]")).to_contain_text("left")
+    shot(page, "queue")
+    first.locator("a").first.click()
+    expect(page.locator("#ticket-subject")).to_have_text("All inbound calls fail")
+
+    # Take it
+    page.click("#take")
+    expect(page.locator("#ticket-assignee")).to_have_text("Iryna Shevchenko")
+    shot(page, "taken")
+
+    # Reply: reaction met
+    page.fill("#reply-form textarea[name=body]", "We see the 503s and are on it.")
+    page.click("#reply-form button[type=submit]")
+    expect(page.locator("[data-sla=reaction-met]")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("Reaction met")
+    shot(page, "replied")
+
+    # Workaround: priority 2, a new resolution due is shown
+    page.click("button[data-bs-target='#action-priority']")
+    page.select_option("#priority-form select[name=priority]", "2")
+    page.check("#priority-form input[name=workaround]")
+    page.click("#priority-form button[type=submit]")
+    expect(page.locator("#ticket-priority")).to_contain_text("2")
+    expect(page.locator("[data-sla=resolution-due]")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("New clock: priority 2")
+    shot(page, "workaround")
+
+    # Waiting for the customer: paused
+    page.click("button[data-bs-target='#action-status']")
+    page.select_option("#status-form select[name=status]", "waiting")
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("[data-sla=resolution-paused]")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("Resolution clock paused")
+    shot(page, "waiting")
+
+    # Resolve without the required fields: errors, nothing lost
+    page.click("button[data-bs-target='#action-status']")
+    page.select_option("#status-form select[name=status]", "resolved")
+    page.fill("#status-form input[name=time_spent_minutes]", "35")
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#status-form")).to_contain_text("Record the root cause")
+    expect(page.locator("#status-form input[name=time_spent_minutes]")).to_have_value("35")
+    shot(page, "resolve-refused")
+
+    # Resolve with root cause and time spent
+    page.select_option("#status-form select[name=root_cause]", "third_party")
+    page.click("#status-form button[type=submit]")
+    expect(page.locator("#ticket-status")).to_have_text(re.compile("Resolved"))
+    expect(page.locator("#ticket-root-cause")).to_contain_text("Third party")
+    expect(page.locator("#ticket-billable")).to_be_visible()
+    shot(page, "resolved")
+
+    ticket = Ticket.objects.get(pk=p1_ticket.pk)
+    assert ticket.status == "resolved" and ticket.priority == 2
+    assert ticket.reaction_met is True and ticket.resolution_met is True
+    assert ticket.time_spent == dt.timedelta(minutes=35) and ticket.is_billable

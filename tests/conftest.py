@@ -1,0 +1,212 @@
+"""Shared fixtures: one user per role, a logged-in client per role, contracts on both packages.
+
+Roles (all users have the password ``factories.TEST_PASSWORD``):
+
+* ``contact`` — a ``Contact`` (``contact.user`` is the user) of ``customer``, whose ``contract``
+  (Advanced, in force today) it files under; ``customer_admin`` is a contact of the same customer
+  with the admin flag; ``other_contact`` belongs to ``other_customer`` (Pro, ``pro_contract``)
+  and must never see ``customer``'s tickets.
+* ``engineer`` and ``manager`` — staff users in the seeded groups.
+* Clients: ``contact_client``, ``customer_admin_client``, ``other_contact_client``,
+  ``engineer_client``, ``manager_client`` (each its own ``django.test.Client``, logged in);
+  pytest-django's ``client`` stays anonymous.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db.models.signals import post_migrate
+from django.test import Client
+from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+from tests import factories
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# CI explores a fixed set of examples (a red build must be reproducible); locally each run
+# explores new ones and keeps failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_sessionstart(session) -> None:
+    """Compile the .po catalogues the way ``make translations`` does, when stale or missing.
+
+    Tests of translated pages need the .mo files, which are build products (git-ignored).
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        tmp_path = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
+        with tmp_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp_path.replace(mo_path)  # atomic: parallel workers never read half a file
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists():
+    """WhiteNoise warns on every request when STATIC_ROOT is missing (before collectstatic)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+SEED_MIGRATIONS = (
+    "packages.migrations.0002_seed_packages_components",
+    "sla.migrations.0002_seed_calendars_targets",
+    "tickets.migrations.0003_seed_beat_schedules",
+)
+
+
+def reseed_reference_data() -> None:
+    """Run the data migrations' seed functions again (they are idempotent).
+
+    A transactional test (live_server, real threads) ends with a flush that empties every
+    table, seeded packages, calendars, targets and beat schedules included; the next test
+    would find them gone. The flush emits post_migrate, so the reseed hangs on that signal.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for dotted in SEED_MIGRATIONS:
+        import_module(dotted).seed(apps, None)
+
+
+def _reseed_after_flush(sender, **kwargs) -> None:
+    """A flush emits post_migrate once per app; reseed on the last app's."""
+    from django.apps import apps
+
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        reseed_reference_data()
+
+
+post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reseed_after_flush")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: LocaleMiddleware leaves the last request's language active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- packages and contracts -------------------------------------------------------------------
+
+
+@pytest.fixture
+def advanced(db):
+    return factories.SupportPackageFactory(code="advanced")
+
+
+@pytest.fixture
+def pro(db):
+    return factories.SupportPackageFactory(code="pro")
+
+
+@pytest.fixture
+def customer(db):
+    return factories.CustomerFactory(name="Acme Test")
+
+
+@pytest.fixture
+def contract(customer, advanced):
+    """``customer``'s Advanced contract, in force today."""
+    return factories.ContractFactory(customer=customer, package=advanced)
+
+
+@pytest.fixture
+def other_customer(db):
+    return factories.CustomerFactory(name="Globex Test")
+
+
+@pytest.fixture
+def pro_contract(other_customer, pro):
+    """``other_customer``'s Pro contract, in force today."""
+    return factories.ContractFactory(customer=other_customer, package=pro, is_cloud=True)
+
+
+# --- users per role ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def contact(contract):
+    return factories.ContactFactory(customer=contract.customer, user__username="contact@acme.test")
+
+
+@pytest.fixture
+def contact_user(contact):
+    return contact.user
+
+
+@pytest.fixture
+def customer_admin(contract):
+    return factories.ContactFactory(
+        customer=contract.customer, is_customer_admin=True, user__username="admin@acme.test"
+    )
+
+
+@pytest.fixture
+def other_contact(pro_contract):
+    return factories.ContactFactory(
+        customer=pro_contract.customer, user__username="contact@globex.test"
+    )
+
+
+@pytest.fixture
+def engineer(db):
+    return factories.EngineerFactory(username="engineer@vendor.test")
+
+
+@pytest.fixture
+def manager(db):
+    return factories.ManagerFactory(username="manager@vendor.test")
+
+
+# --- logged-in clients ------------------------------------------------------------------------
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def contact_client(contact):
+    return _client_for(contact.user)
+
+
+@pytest.fixture
+def customer_admin_client(customer_admin):
+    return _client_for(customer_admin.user)
+
+
+@pytest.fixture
+def other_contact_client(other_contact):
+    return _client_for(other_contact.user)
+
+
+@pytest.fixture
+def engineer_client(engineer):
+    return _client_for(engineer)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return _client_for(manager)

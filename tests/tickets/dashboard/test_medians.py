@@ -1,0 +1,124 @@
+"""Median reaction and resolution business time: overall figures, recomputed from the specs.
+
+The page shows them for the whole period and the selected month (customer filter applied) and,
+where the database computes them fast enough, per month in the trend table and its CSV.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.tickets.dashboard.conftest import SPECS, Spec
+from tests.tickets.dashboard.helpers import csv_rows
+from tests.tickets.dashboard.test_figures import (
+    PERIOD,
+    hours,
+    in_month,
+    in_period,
+    median,
+    month_of,
+    opened,
+)
+from tickets.selectors import dashboard as selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def medians_of(specs: list[Spec]) -> tuple[str, str]:
+    """The expected (reaction, resolution) medians as the page prints them ("" when none)."""
+    return (
+        hours(median(s.reaction_elapsed for s in specs if s.reaction_elapsed)),
+        hours(median(s.resolution_elapsed for s in specs if s.resolved)),
+    )
+
+
+def summary(html: str, name: str) -> str:
+    match = re.search(rf'id="summary-{name}">([^<]*)<', html)
+    assert match, f"summary-{name} not on the page"
+    value = match.group(1).strip()
+    if "month" in name:  # "October 2026: 1.50"
+        value = value.rsplit(":", 1)[1].strip()
+    return "" if value == "—" else value
+
+
+def page_medians(html: str) -> dict[str, tuple[str, str]]:
+    return {
+        "period": (summary(html, "median-reaction"), summary(html, "median-resolution")),
+        "month": (
+            summary(html, "month-median-reaction"),
+            summary(html, "month-median-resolution"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("customer", [None, "a", "b"])
+def test_period_and_month_medians_follow_the_specs(known_tickets, manager_client, customer):
+    # given tickets of two customers with known business times
+    params = dict(PERIOD)
+    if customer:
+        params["customer"] = known_tickets[customer].customer_id
+    mine = [s for s in SPECS if customer is None or s.customer == customer]
+    # when the manager opens the dashboard (optionally for one customer)
+    html = manager_client.get(reverse("tickets:dashboard"), params).content.decode()
+    # then the summary shows the medians of the period's and of the month's tickets
+    shown = page_medians(html)
+    assert shown["period"] == medians_of([s for s in mine if in_period(s)])
+    assert shown["month"] == medians_of([s for s in mine if in_month(s)])
+
+
+def test_even_counts_take_the_mean_of_the_two_middle_values(known_tickets, manager_client):
+    # given Globex's October: two replies (15 min and 6 h), one resolution (90 min)
+    globex = [s for s in SPECS if s.customer == "b" and in_month(s)]
+    assert len([s for s in globex if s.reaction_elapsed]) == 2
+    params = {**PERIOD, "customer": known_tickets["b"].customer_id}
+    html = manager_client.get(reverse("tickets:dashboard"), params).content.decode()
+    # then the month's median reaction is halfway between them, as PERCENTILE_CONT gives
+    assert summary(html, "month-median-reaction") == "3.13"  # (0.25 h + 6 h) / 2, rounded
+    assert summary(html, "month-median-resolution") == "1.50"
+
+
+def test_breakdown_tables_have_no_medians(known_tickets, manager_client):
+    html = manager_client.get(reverse("tickets:dashboard"), PERIOD).content.decode()
+    for table in selectors.BREAKDOWNS:
+        body = html.split(f'id="table-{table}"')[1].split("</table>")[0]
+        assert "median" not in body.lower()
+
+
+def test_monthly_medians_in_the_trend_and_its_csv(known_tickets, manager_client, monkeypatch):
+    # given the per-month medians on (PostgreSQL always; SQLite when switched on)
+    monkeypatch.setattr(selectors, "SQLITE_MONTHLY_MEDIANS", True)
+    params = {"from_month": "2026-08", "to_month": "2026-11"}
+    # when the manager downloads the monthly table
+    rows = csv_rows(manager_client.get(reverse("tickets:dashboard_csv", args=["monthly"]), params))
+    html = manager_client.get(reverse("tickets:dashboard"), params).content.decode()
+    # then each month shows the medians of the tickets opened in it (Kyiv months)
+    assert [row["Month"] for row in rows] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    for row in rows:
+        month = [s for s in SPECS if opened(s) and f"{month_of(s):%Y-%m}" == row["Month"]]
+        expected = medians_of(month)
+        assert (
+            row["Median reaction, business hours"],
+            row["Median resolution, business hours"],
+        ) == expected
+        cells = re.search(rf'<tr data-key="{row["Month"]}">(.*?)</tr>', html, re.S).group(1)
+        shown = re.findall(r'<td class="median-(?:reaction|resolution)">([^<]*)</td>', cells)
+        assert shown == [value or "—" for value in expected]
+    assert 'id="monthly-medians-note"' not in html
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL computes them always")
+def test_sqlite_without_monthly_medians_says_so(known_tickets, manager_client, monkeypatch):
+    # given SQLite with the per-month medians off (too slow at scale)
+    monkeypatch.setattr(selectors, "SQLITE_MONTHLY_MEDIANS", False)
+    html = manager_client.get(reverse("tickets:dashboard"), PERIOD).content.decode()
+    rows = csv_rows(manager_client.get(reverse("tickets:dashboard_csv", args=["monthly"]), PERIOD))
+    # then the trend says why it shows none, the CSV has no empty median columns...
+    assert 'id="monthly-medians-note"' in html
+    assert not any("Median" in column for column in rows[0])
+    # ...and the period's and month's medians are still there
+    shown = page_medians(html)
+    assert shown["month"] == medians_of([s for s in SPECS if in_month(s)])

@@ -1,0 +1,61 @@
+"""The dashboard's ticket queries read the period through their indexes, never the whole table.
+
+SQLite only (its plans are deterministic without statistics); PostgreSQL picks plans by cost.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.tickets.dashboard.test_figures import PERIOD
+from tickets.selectors import dashboard as selectors
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans"),
+]
+
+
+def plans(queries) -> list[tuple[str, str]]:
+    found = []
+    with connection.cursor() as cursor:
+        for query in queries:
+            if '"tickets_ticket"' not in query["sql"]:
+                continue
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            found.append((query["sql"], " | ".join(row[-1] for row in cursor.fetchall())))
+    return found
+
+
+@pytest.mark.parametrize("monthly", [False, True])
+@pytest.mark.parametrize("customer", [None, "b"])
+def test_no_dashboard_query_scans_the_tickets(
+    known_tickets, manager_client, monkeypatch, monthly, customer
+):
+    monkeypatch.setattr(selectors, "SQLITE_MONTHLY_MEDIANS", monthly)
+    params = {**PERIOD, **({"customer": known_tickets[customer].customer_id} if customer else {})}
+    # when the dashboard is rendered
+    with CaptureQueriesContext(connection) as ctx:
+        assert manager_client.get(reverse("tickets:dashboard"), params).status_code == 200
+    found = plans(ctx.captured_queries)
+    # then no query reads the tickets table row by row
+    for sql, plan in found:
+        assert "SCAN tickets_ticket" not in plan and "SCAN U0" not in plan, (sql, plan)
+    # the counts read the period from their covering index
+    counts = [plan for sql, plan in found if 'AS "r_timed"' in sql]
+    assert len(counts) == 1
+    assert "COVERING INDEX ticket_dash_counts_idx (opened_at>? AND opened_at<?)" in counts[0]
+    # the medians walk the business times in order (period) or a month's rows (months),
+    # from indexes that hold every column they read, and never sort the period
+    medians = [(sql, plan) for sql, plan in found if "_elapsed" in sql and " LIMIT " in sql]
+    assert len(medians) >= 4  # period and selected month, reaction and resolution
+    for sql, plan in medians:
+        assert "COVERING INDEX ticket_dash_" in plan, (sql, plan)
+        if "ticket_dash_counts_idx" not in sql:
+            assert "TEMP B-TREE" not in plan, (sql, plan)
+    # billable hours read only the billable rows of the period
+    billable = [plan for sql, plan in found if '"resolved_at" <' in sql]
+    assert billable and "COVERING INDEX ticket_dash_billable_idx" in billable[0]

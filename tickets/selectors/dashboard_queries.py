@@ -1,0 +1,200 @@
+"""The dashboard's heavy queries: few scans of the tickets table, no per-row Python.
+
+* Months are bucketed with a CASE over the period's month boundaries, computed in Python in the
+  reporting zone: plain comparisons of ``opened_at`` the index can serve, never a per-row time
+  zone conversion (SQLite evaluates ``TruncMonth(tzinfo=...)`` in Python, row by row).
+* All met/due counts come from ONE grouped scan (month, contract, type, priority): the page's
+  trend, breakdowns and totals are sums of that small table, whose size depends on the number
+  of months, contracts and types, never on the number of tickets.
+* Medians are overall figures (the whole period, each month), never per breakdown: one
+  PERCENTILE_CONT query on PostgreSQL; on SQLite the middle rows by LIMIT/OFFSET, read in order
+  from an index on the elapsed time (the number of rows comes from the counts cube).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    DurationField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+REACTION_MET = Q(reaction_met=True)
+RESOLUTION_MET = Q(resolution_met=True)
+# Whose business time enters the medians: replied tickets (reaction), resolved ones (resolution).
+REACTION_TIMED = Q(reaction_elapsed__isnull=False)
+RESOLUTION_TIMED = Q(resolution_met__isnull=False, resolution_elapsed__isnull=False)
+
+
+@contextmanager
+def reporting_transaction() -> Iterator[None]:
+    """The page's queries in one transaction (on SQLite one snapshot: the medians' row counts
+    come from the counts query). PostgreSQL: memory enough to group the period's rows in a hash
+    and sort the medians' values in memory; its 4 MB default spills them to disk (2x slower)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+
+
+def reaction_due_q(now: datetime) -> Q:
+    return (
+        Q(reaction_met__isnull=False)
+        | Q(reaction_breached_at__isnull=False)
+        | Q(reaction_due__lt=now)
+    )
+
+
+def resolution_due_q(now: datetime) -> Q:
+    return (
+        Q(resolution_met__isnull=False)
+        | Q(resolution_breached_at__isnull=False)
+        | Q(resolution_due__lt=now)
+    )
+
+
+def month_bucket(field_name: str, boundaries: Sequence[datetime]) -> Case:
+    """Index of the month ``field_name`` falls in: ``boundaries`` are the months' starts plus
+    the end of the last one. Rows outside them get NULL (callers filter them out anyway)."""
+    whens = [
+        When(**{f"{field_name}__lt": end}, then=Value(i)) for i, end in enumerate(boundaries[1:])
+    ]
+    return Case(
+        When(**{f"{field_name}__lt": boundaries[0]}, then=Value(None)),
+        *whens,
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+CUBE_KEYS = ("b", "contract_id", "ticket_type", "priority")
+# Holds every column the counts read, led by opened_at: the period's rows and nothing else.
+COUNTS_INDEX = "ticket_dash_counts_idx"
+
+
+def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
+    """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan."""
+    r_due, s_due = reaction_due_q(now), resolution_due_q(now)
+    cube = (
+        qs.annotate(b=bucket)
+        .values(*CUBE_KEYS)
+        .annotate(
+            r_due=Count("pk", filter=r_due),
+            r_met=Count("pk", filter=r_due & REACTION_MET),
+            s_due=Count("pk", filter=s_due),
+            s_met=Count("pk", filter=s_due & RESOLUTION_MET),
+            r_timed=Count("pk", filter=REACTION_TIMED),  # how many enter the medians
+            s_timed=Count("pk", filter=RESOLUTION_TIMED),
+        )
+        .order_by()
+    )
+    return indexed_values(cube, COUNTS_INDEX)
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set aggregate: the interpolated median (intervals work too)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+# The two medians: the field, which tickets it is taken over, and (SQLite) the index that
+# holds the field in order with every column the filters read (see Ticket.Meta.indexes).
+# A month's medians rather read its rows by ``opened_at`` from the counts' covering index and
+# sort them: walking the whole field's index to a month's middle would read half the table.
+MONTH_INDEX = COUNTS_INDEX
+TIMED = (
+    ("reaction_elapsed", REACTION_TIMED, "ticket_dash_reaction_idx"),
+    ("resolution_elapsed", RESOLUTION_TIMED, "ticket_dash_resolution_idx"),
+)
+Medians = dict  # scope -> (median reaction, median resolution), timedeltas or None
+
+
+def medians(
+    qs: QuerySet, period: Q, months: dict[Hashable, Q], sizes: dict[Hashable, tuple]
+) -> Medians:
+    """Median reaction and resolution business time of the ``period`` (key None) and of each
+    of the ``months`` (filters on ``qs``, the months inside the period).
+
+    ``sizes`` gives each one's number of timed tickets (reaction, resolution), which the
+    counts cube already knows. PostgreSQL: one query, PERCENTILE_CONT ... FILTER per scope.
+    SQLite: per scope and field, the one or two middle values by ORDER BY ... LIMIT/OFFSET,
+    read in order from an index instead of sorting the period's tickets.
+    """
+    scopes = {None: period, **months}
+    if connection.vendor == "postgresql":
+        return _medians_postgresql(qs.filter(period, REACTION_TIMED | RESOLUTION_TIMED), scopes)
+    return {
+        key: tuple(
+            _mean(_middle(qs.filter(condition, scope), name, _index(key, index), n)) if n else None
+            for (name, condition, index), n in zip(TIMED, sizes[key], strict=True)
+        )
+        for key, scope in scopes.items()
+    }
+
+
+def _index(key: Hashable, period_index: str) -> str:
+    return period_index if key is None else MONTH_INDEX
+
+
+def _medians_postgresql(qs: QuerySet, scopes: dict[Hashable, Q]) -> Medians:
+    aggregates = {
+        f"m{i}_{j}": Median(field_name, filter=condition & scope)
+        for i, scope in enumerate(scopes.values())
+        for j, (field_name, condition, _index) in enumerate(TIMED)
+    }
+    found = qs.order_by().aggregate(**aggregates)
+    return {key: (found[f"m{i}_0"], found[f"m{i}_1"]) for i, key in enumerate(scopes)}
+
+
+def _middle(qs: QuerySet, field_name: str, index: str, n: int) -> list[timedelta]:
+    """SQLite: the middle one (n odd) or two (n even) values of ``field_name`` among the ``n``
+    rows of ``qs``, read in order from ``index``."""
+    middle = qs.order_by(field_name).values(field_name)[(n - 1) // 2 : n // 2 + 1]
+    return [row[field_name] for row in indexed_values(middle, index)]
+
+
+def indexed_values(qs: QuerySet, index: str) -> list[dict]:
+    """The rows of a ``values()`` query of tickets, read through ``index`` on SQLite.
+
+    Without statistics SQLite cannot tell which index is cheaper (with the customer filter it
+    would read all the customer's tickets through the customer index), so the query names it:
+    INDEXED BY, an error if the index is missing. PostgreSQL plans by its statistics.
+    """
+    if connection.vendor != "sqlite":
+        return list(qs)
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    table = connection.ops.quote_name(qs.model._meta.db_table)
+    if sql.count(f"FROM {table} ") != 1:
+        raise ValueError(f"unexpected dashboard query: {sql}")
+    sql = sql.replace(f"FROM {table} ", f"FROM {table} INDEXED BY {index} ")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    converters = compiler.get_converters(
+        [expression for expression, _sql, _alias in compiler.select]
+    )
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _mean(values: list[timedelta]) -> timedelta | None:
+    """The middle value, or the mean of the two middle ones (as PERCENTILE_CONT does)."""
+    return sum(values, timedelta()) / len(values) if values else None

@@ -1,0 +1,117 @@
+"""Everything the engineer's ticket workspace shows, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from packages.roles import is_support_staff
+from sla.selectors import terms_for_contract
+from tickets.models import Attachment, Message, Ticket, TicketChange
+from tickets.selectors.access import ticket_for_user
+from tickets.selectors.queue import SlaView, business_left_text, ticket_sla_view
+from tickets.services.sla_effects import describe_margin
+
+
+@dataclass
+class SlaPanel:
+    """The SLA panel: both metrics, with business time left for the ones still running."""
+
+    view: SlaView
+    reaction_left: timedelta | None
+    resolution_left: timedelta | None
+    reaction_breached: bool
+    resolution_breached: bool
+
+    @property
+    def reaction_left_text(self) -> str:
+        return business_left_text(self.reaction_left)
+
+    @property
+    def resolution_left_text(self) -> str:
+        return business_left_text(self.resolution_left)
+
+
+@dataclass
+class Workspace:
+    ticket: Ticket
+    messages: list[Message]
+    filed_attachments: list[Attachment]
+    history: list[TicketChange]
+    sla: SlaPanel
+
+    @property
+    def time_spent_text(self) -> str:
+        spent = self.ticket.time_spent
+        return describe_margin(spent) if spent else ""
+
+
+def _left(calendar, due: datetime | None, now: datetime) -> timedelta | None:
+    if calendar is None or due is None:
+        return None
+    if now <= due:
+        return calendar.business_time(now, due)
+    return -calendar.business_time(due, now)
+
+
+def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
+    """The ticket with its full conversation (internal notes included), files and history."""
+    if not is_support_staff(user):
+        raise Http404
+    ticket = ticket_for_user(user, pk)
+    messages = list(
+        Message.objects.filter(ticket=ticket)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("created_at", "pk")
+    )
+    filed = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("pk"))
+    history = list(
+        TicketChange.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
+    )
+    calendar = None
+    terms = None
+    if ticket.opened_at is not None:
+        terms = terms_for_contract(ticket.contract)
+        try:
+            calendar = terms.target(ticket.ticket_type, ticket.priority).calendar
+        except ValueError:
+            calendar = None
+    view = ticket_sla_view(ticket, terms=terms, now=now)
+    running = ticket.is_open and not ticket.is_deferred
+    reaction_left = (
+        _left(calendar, ticket.reaction_due, now)
+        if running and ticket.first_response_at is None
+        else None
+    )
+    resolution_left = (
+        _left(calendar, ticket.resolution_due, now) if running and not ticket.sla_paused else None
+    )
+    reaction_breached = bool(ticket.reaction_breached_at) or (
+        running
+        and ticket.first_response_at is None
+        and ticket.reaction_due is not None
+        and ticket.reaction_due < now
+    )
+    resolution_breached = bool(ticket.resolution_breached_at) or (
+        running
+        and not ticket.sla_paused
+        and ticket.resolution_due is not None
+        and ticket.resolution_due < now
+    )
+    return Workspace(
+        ticket=ticket,
+        messages=messages,
+        filed_attachments=filed,
+        history=history,
+        sla=SlaPanel(
+            view=view,
+            reaction_left=reaction_left,
+            resolution_left=resolution_left,
+            reaction_breached=reaction_breached,
+            resolution_breached=resolution_breached,
+        ),
+    )

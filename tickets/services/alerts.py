@@ -1,0 +1,376 @@
+"""SLA alerts: each at-risk or breach event recorded once, then told to the people concerned.
+
+Recording is one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per (metric, kind): the unique
+``SlaAlert`` row is the event, so however often the job runs, retries or overlaps, an event
+exists — and is notified — exactly once. Each run stamps its rows with a ``batch`` id and
+tells only those: one history row per event (one statement for all of them) and one digest
+e-mail per recipient listing that recipient's new events, written in the same transaction as
+the alert rows. So the number of queries depends neither on the number of tickets nor on the
+number of events.
+
+Who is told: the assignee, or while nobody is assigned the on-duty engineers — until a rota
+exists, "on duty" is every active member of the "Support engineers" group — and every active
+support manager.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, UUIDField, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
+from tickets.models import (
+    OPEN_STATUSES,
+    OutboxMessage,
+    SlaAlert,
+    SlaAlertKind,
+    SlaMetric,
+    Ticket,
+    TicketChange,
+)
+from tickets.services.notifications import ticket_url
+
+PLACEHOLDER_PK = 987654321
+
+OPEN = Q(status__in=OPEN_STATUSES, is_deferred=False)
+
+# (metric, kind) -> (which tickets have the event now, the column holding its due time)
+EVENTS: dict[tuple[str, str], tuple[Q, str]] = {
+    (SlaMetric.REACTION, SlaAlertKind.BREACH): (
+        OPEN & Q(reaction_breached_at__isnull=False),
+        "reaction_breached_at",
+    ),
+    (SlaMetric.RESOLUTION, SlaAlertKind.BREACH): (
+        OPEN & Q(resolution_breached_at__isnull=False),
+        "resolution_breached_at",
+    ),
+    (SlaMetric.REACTION, SlaAlertKind.AT_RISK): (
+        OPEN
+        & Q(
+            first_response_at__isnull=True,
+            reaction_breached_at__isnull=True,
+            reaction_due__isnull=False,
+        ),
+        "reaction_due",
+    ),
+    (SlaMetric.RESOLUTION, SlaAlertKind.AT_RISK): (
+        OPEN
+        & Q(sla_paused=False, resolution_breached_at__isnull=True, resolution_due__isnull=False),
+        "resolution_due",
+    ),
+}
+AT_RISK_COLUMN = {
+    SlaMetric.REACTION: "reaction_at_risk_at",
+    SlaMetric.RESOLUTION: "resolution_at_risk_at",
+}
+
+
+def _insert_events(*, metric: str, kind: str, now: datetime, batch: uuid.UUID) -> None:
+    """INSERT the alert rows of one event kind that do not exist yet (one statement)."""
+    condition, due_column = EVENTS[(metric, kind)]
+    if kind == SlaAlertKind.AT_RISK:
+        condition &= Q(**{f"{AT_RISK_COLUMN[metric]}__lte": now})
+    existing = SlaAlert.objects.filter(
+        ticket=OuterRef("pk"), metric=metric, kind=kind, due_at=OuterRef(due_column)
+    )
+    rows = (
+        Ticket.objects.filter(condition)
+        .filter(~Exists(existing))
+        .order_by()
+        .annotate(
+            a_ticket=F("pk"),
+            a_metric=Value(str(metric)),
+            a_kind=Value(str(kind)),
+            a_due=F(due_column),
+            a_created=Value(now, output_field=DateTimeField()),
+            a_batch=Value(batch, output_field=UUIDField()),
+        )
+        .values_list("a_ticket", "a_metric", "a_kind", "a_due", "a_created", "a_batch")
+    )
+    select_sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(SlaAlert._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(SlaAlert._meta.get_field(name).column)
+        for name in ("ticket", "metric", "kind", "due_at", "created_at", "batch")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING",
+            params,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """One event this run recorded, with what the history and the digests need (no models:
+    a catch-up reads thousands of these)."""
+
+    pk: int
+    ticket_id: int
+    metric: str
+    kind: str
+    due_at: datetime
+    subject: str
+    customer: str
+    time_zone: str
+    assignee_email: str  # "" when unassigned, inactive or without an address
+    assignee_name: str  # "" when unassigned
+
+
+NEW_ALERT_COLUMNS = (
+    "pk",
+    "ticket_id",
+    "metric",
+    "kind",
+    "due_at",
+    "ticket__subject",
+    "ticket__customer__name",
+    "ticket__contract__time_zone",
+    "ticket__assignee_id",
+    "ticket__assignee__email",
+    "ticket__assignee__is_active",
+    "ticket__assignee__first_name",
+    "ticket__assignee__last_name",
+    "ticket__assignee__username",
+)
+
+
+def _new_alerts(batch: uuid.UUID) -> list[NewAlert]:
+    """This run's rows, breaches first, then by due time (the order the digests list them)."""
+    rows = (
+        SlaAlert.objects.filter(batch=batch)
+        .order_by("-kind", "due_at", "ticket_id", "metric")
+        .values_list(*NEW_ALERT_COLUMNS)
+    )
+    alerts = []
+    for pk, ticket_id, metric, kind, due, subject, customer, zone, assignee, *person in rows:
+        email, active, first, last, username = person
+        name = (f"{first} {last}".strip() or username) if assignee else ""
+        email = email if assignee and active and email else ""
+        alerts.append(
+            NewAlert(pk, ticket_id, metric, kind, due, subject, customer, zone, email, name)
+        )
+    return alerts
+
+
+@dataclass(frozen=True)
+class Recipients:
+    engineers: frozenset[str]
+    managers: frozenset[str]
+
+
+def _staff_emails(group: str) -> frozenset[str]:
+    users = get_user_model().objects.filter(groups__name=group, is_active=True).exclude(email="")
+    return frozenset(users.values_list("email", flat=True))
+
+
+def alert_recipients(alert: NewAlert, staff: Recipients) -> frozenset[str]:
+    """The assignee (the on-duty engineers while nobody is) and every manager."""
+    first = frozenset((alert.assignee_email,)) if alert.assignee_email else staff.engineers
+    return first | staff.managers
+
+
+class _Texts:
+    """Every translated string and label of a run, looked up once (not once per alert)."""
+
+    def __init__(self) -> None:
+        self.headline = {
+            (SlaMetric.REACTION, SlaAlertKind.BREACH): _("Reaction breached"),
+            (SlaMetric.RESOLUTION, SlaAlertKind.BREACH): _("Resolution breached"),
+            (SlaMetric.REACTION, SlaAlertKind.AT_RISK): _("Reaction at risk"),
+            (SlaMetric.RESOLUTION, SlaAlertKind.AT_RISK): _("Resolution at risk"),
+        }
+        self.breach = _("%(what)s (was due %(due)s).")
+        self.at_risk = _("%(what)s: 80 %% of the target used, due %(due)s.")
+        self.subject_one = _("[%(ref)s] %(what)s: %(subject)s")
+        self.entry = _("%(ref)s %(what)s, due %(due)s")
+        self.detail = _("%(customer)s: %(subject)s (assignee: %(who)s)")
+        self.nobody = _("nobody, sent to the on-duty engineers")
+        # One reverse() per run: a catch-up may write thousands of links.
+        self.url = ticket_url(Ticket(pk=PLACEHOLDER_PK)).replace(str(PLACEHOLDER_PK), "{pk}")
+        self.staff_zone = zoneinfo.ZoneInfo(settings.PORTAL_STAFF_TIME_ZONE)
+
+    def subject_many(self, count: int, breached: int) -> str:
+        return ngettext(
+            "SLA: %(count)s new event (%(breached)s breached, %(at_risk)s at risk)",
+            "SLA: %(count)s new events (%(breached)s breached, %(at_risk)s at risk)",
+            count,
+        ) % {"count": count, "breached": breached, "at_risk": count - breached}
+
+    def intro(self, count: int) -> str:
+        return ngettext(
+            "%(count)s new SLA event since the last check, breaches first (times in %(zone)s):",
+            "%(count)s new SLA events since the last check, breaches first (times in %(zone)s):",
+            count,
+        ) % {"count": count, "zone": settings.PORTAL_STAFF_TIME_ZONE}
+
+
+def _due_text(instant: datetime, zone: zoneinfo.ZoneInfo | str) -> str:
+    """The due time in a zone, with its offset (cheap: thousands in a catch-up)."""
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)  # cached by zoneinfo
+    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)")
+
+
+def alert_effect(alert: NewAlert, texts: _Texts | None = None) -> str:
+    """The history's sentence, in the contract's zone (the customer reads the history too),
+    e.g. "Reaction breached (was due 2026-05-12 10:00 (UTC+0300))."."""
+    texts = texts or _Texts()
+    template = texts.breach if alert.kind == SlaAlertKind.BREACH else texts.at_risk
+    return template % {
+        "what": texts.headline[(alert.metric, alert.kind)],
+        "due": _due_text(alert.due_at, alert.time_zone),
+    }
+
+
+def _history_insert(rows: list[tuple[int, str, str, str]], *, at: datetime) -> None:
+    """Write every history row of a run in ONE statement, however many events there are.
+
+    The rows travel as a single JSON parameter expanded by the database: ``bulk_create``
+    would split them into batches (~120 rows each on SQLite, whose driver limits the number
+    of parameters), so a catch-up would cost a query per batch.
+    """
+    if connection.vendor == "postgresql":
+        source, item = "jsonb_array_elements(%s::jsonb) AS r(v)", "(r.v->>{})"
+        ticket = "(r.v->>0)::bigint"
+    elif connection.vendor == "sqlite":
+        source, item = "json_each(%s) AS r", "json_extract(r.value, '$[{}]')"
+        ticket = item.format(0)
+    else:  # pragma: no cover - the portal runs on PostgreSQL or SQLite
+        TicketChange.objects.bulk_create(
+            TicketChange(ticket_id=t, at=at, action=a, field=f, sla_effect=e) for t, a, f, e in rows
+        )
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(TicketChange._meta.get_field(name).column)
+        for name in ("ticket", "actor", "at", "action", "field", "old_value", "new_value")
+    )
+    effect = quote(TicketChange._meta.get_field("sla_effect").column)
+    # Only quoted identifiers are formatted in; the values are parameters.
+    sql = (
+        f"INSERT INTO {quote(TicketChange._meta.db_table)} ({columns}, {effect}) "  # noqa: S608
+        f"SELECT {ticket}, NULL, %s, {item.format(1)}, {item.format(2)}, '', '', "
+        f"{item.format(3)} FROM {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                connection.ops.adapt_datetimefield_value(at),
+                json.dumps(rows, separators=(",", ":")),
+            ],
+        )
+
+
+def _entry(alert: NewAlert, texts: _Texts) -> str:
+    """An event as the digests list it: ref, what, due (staff zone), customer, subject, link."""
+    ref = f"#{alert.ticket_id}"
+    return "\n".join(
+        (
+            texts.entry
+            % {
+                "ref": ref,
+                "what": texts.headline[(alert.metric, alert.kind)],
+                "due": _due_text(alert.due_at, texts.staff_zone),
+            },
+            "    "
+            + texts.detail
+            % {
+                "customer": alert.customer,
+                "subject": alert.subject,
+                "who": alert.assignee_name or texts.nobody,
+            },
+            "    " + texts.url.format(pk=alert.ticket_id),
+        )
+    )
+
+
+def _digest_key(recipient: str, alerts: list[NewAlert]) -> str:
+    """Unique per run and recipient: the digests commit (or roll back) together with the alert
+    rows, and a committed alert id belongs to one run only, so its id range never repeats."""
+    ids = [a.pk for a in alerts]
+    key = f"sla-digest:{min(ids)}-{max(ids)}:{recipient}"
+    if len(key) > 200:  # the column's length; e-mail addresses may be up to 254 characters
+        key = f"sla-digest:{min(ids)}-{max(ids)}:{hashlib.sha256(recipient.encode()).hexdigest()}"
+    return key
+
+
+def _digest(
+    recipient: str, alerts: list[NewAlert], entries: dict[int, str], texts: _Texts
+) -> OutboxMessage:
+    if len(alerts) == 1:
+        (alert,) = alerts
+        subject = texts.subject_one % {
+            "ref": f"#{alert.ticket_id}",
+            "what": texts.headline[(alert.metric, alert.kind)],
+            "subject": alert.subject,
+        }
+    else:
+        breached = sum(a.kind == SlaAlertKind.BREACH for a in alerts)
+        subject = texts.subject_many(len(alerts), breached)
+    tickets = {a.ticket_id for a in alerts}
+    body = "\n\n".join([texts.intro(len(alerts)), *(entries[a.pk] for a in alerts)])
+    return OutboxMessage(
+        recipients=[recipient],
+        subject=subject[:255],
+        body=body + "\n",
+        ticket_id=next(iter(tickets)) if len(tickets) == 1 else None,
+        dedupe_key=_digest_key(recipient, alerts),
+    )
+
+
+def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
+    """Record every at-risk/breach event not recorded yet; a history row for each and ONE
+    digest e-mail per recipient listing that recipient's new events.
+
+    Runs inside the SLA check's transaction, after its breach UPDATEs. Always a digest, even
+    for a single event (its subject then reads like the event itself): one code path, and the
+    number of e-mails and queries of a run does not depend on the number of events — a
+    catch-up after an outage sends each person one mail, not thousands.
+    """
+    batch = uuid.uuid4()
+    for metric, kind in EVENTS:
+        _insert_events(metric=metric, kind=kind, now=now, batch=batch)
+    alerts = _new_alerts(batch)
+    if not alerts:
+        return []
+    staff = Recipients(_staff_emails(ENGINEERS_GROUP), _staff_emails(MANAGERS_GROUP))
+    texts = _Texts()
+    _history_insert(
+        [(a.ticket_id, f"sla_{a.kind}", a.metric, alert_effect(a, texts)) for a in alerts],
+        at=now,
+    )
+    entries = {a.pk: _entry(a, texts) for a in alerts}
+    by_recipient: dict[str, list[NewAlert]] = defaultdict(list)
+    for alert in alerts:
+        for recipient in alert_recipients(alert, staff):
+            by_recipient[recipient].append(alert)
+    messages = OutboxMessage.objects.bulk_create(
+        _digest(recipient, mine, entries, texts) for recipient, mine in sorted(by_recipient.items())
+    )
+    if keys := [m.dedupe_key for m in messages]:
+        transaction.on_commit(lambda: _dispatch(keys))
+    return alerts
+
+
+def _dispatch(dedupe_keys: list[str]) -> None:
+    """After commit: the run's digests to the broker in ONE task (a handful of rows)."""
+    from tickets.services.outbox import outbox_dispatch_many
+
+    ids = OutboxMessage.objects.filter(
+        dedupe_key__in=dedupe_keys, sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    outbox_dispatch_many(list(ids))

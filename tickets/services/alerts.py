@@ -195,7 +195,10 @@ class _Texts:
         self.breach = _("%(what)s (was due %(due)s).")
         self.at_risk = _("%(what)s: 80 %% of the target used, due %(due)s.")
         self.subject_one = _("[%(ref)s] %(what)s: %(subject)s")
-        self.entry = _("%(ref)s %(what)s, due %(due)s")
+        self.entry = {
+            SlaAlertKind.BREACH: _("%(ref)s %(what)s, was due %(due)s"),
+            SlaAlertKind.AT_RISK: _("%(ref)s %(what)s, due %(due)s"),
+        }
         self.detail = _("%(customer)s: %(subject)s (assignee: %(who)s)")
         self.nobody = _("nobody, sent to the on-duty engineers")
         # One reverse() per run: a catch-up may write thousands of links.
@@ -280,7 +283,7 @@ def _entry(alert: NewAlert, texts: _Texts) -> str:
     ref = f"#{alert.ticket_id}"
     return "\n".join(
         (
-            texts.entry
+            texts.entry[alert.kind]
             % {
                 "ref": ref,
                 "what": texts.headline[(alert.metric, alert.kind)],

@@ -5,7 +5,7 @@ from collections import Counter
 
 from tickets.models import OutboxMessage
 
-ENTRY = re.compile(r"^#(\d+) (Reaction|Resolution) (breached|at risk), due ", re.MULTILINE)
+ENTRY = re.compile(r"^#(\d+) (Reaction|Resolution) (breached|at risk), (?:was )?due ", re.MULTILINE)
 KIND = {"breached": "breach", "at risk": "at_risk"}
 
 

@@ -234,7 +234,7 @@ def test_the_digest_shows_due_times_in_the_staff_zone(file_incident, t0, staff, 
 
     due = (t0 + H).astimezone(zoneinfo.ZoneInfo("America/New_York"))
     body = digests().get(recipients=["boss@vendor.test"]).body
-    assert f"#{ticket.pk} Reaction breached, due {due:%Y-%m-%d %H:%M (UTC%z)}" in body
+    assert f"#{ticket.pk} Reaction breached, was due {due:%Y-%m-%d %H:%M (UTC%z)}" in body
     assert "America/New_York" in body
 
 

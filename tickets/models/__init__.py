@@ -1,0 +1,32 @@
+"""Tickets' models, by concern: the ticket, what happens on it, and what the portal tells people."""
+
+from .activity import (
+    Attachment,
+    Message,
+    MessageKind,
+    SlaEvent,
+    SlaEventKind,
+    TicketChange,
+    attachment_path,
+)
+from .notifications import OutboxMessage, QuotaNotice, SlaAlert, SlaAlertKind, SlaMetric
+from .ticket import OPEN_STATUSES, RootCause, Ticket, TicketStatus
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Attachment",
+    "Message",
+    "MessageKind",
+    "OutboxMessage",
+    "QuotaNotice",
+    "RootCause",
+    "SlaAlert",
+    "SlaAlertKind",
+    "SlaEvent",
+    "SlaEventKind",
+    "SlaMetric",
+    "Ticket",
+    "TicketChange",
+    "TicketStatus",
+    "attachment_path",
+]

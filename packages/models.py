@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,7 +89,12 @@ class Component(models.Model):
         verbose_name_plural = _("components")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the viewer's language (seeded names are in the catalogue)."""
+        return gettext(self.name)
 
     @property
     def is_base(self) -> bool:

@@ -1,6 +1,9 @@
 """Seed the two packages with the SPEC's terms and the product's components."""
 
 from django.db import migrations
+from django.utils.translation import gettext_noop
+
+# Names are stored in English and shown through the catalogue (Component.label).
 
 PACKAGES = [
     {
@@ -34,16 +37,27 @@ PACKAGES = [
 ]
 
 COMPONENTS = [
-    ("inbound-calls", "Inbound calls", "base"),
-    ("outbound-calls", "Outbound calls", "base"),
-    ("inbound-routing", "Routing inbound calls to operator groups", "base"),
-    ("statistics-recordings", "Collecting and storing statistics and call recordings", "base"),
-    ("statistics-listening-ui", "Statistics and call-listening interfaces", "additional"),
-    ("autodialer", "Autodialer", "additional"),
-    ("autodialer-data", "Loading autodialer data and exporting results to staging tables",
-     "additional"),
-    ("rest-api-webhooks", "REST API and web hooks", "additional"),
-    ("reporting", "Reporting", "additional"),
+    ("inbound-calls", gettext_noop("Inbound calls"), "base"),
+    ("outbound-calls", gettext_noop("Outbound calls"), "base"),
+    ("inbound-routing", gettext_noop("Routing inbound calls to operator groups"), "base"),
+    (
+        "statistics-recordings",
+        gettext_noop("Collecting and storing statistics and call recordings"),
+        "base",
+    ),
+    (
+        "statistics-listening-ui",
+        gettext_noop("Statistics and call-listening interfaces"),
+        "additional",
+    ),
+    ("autodialer", gettext_noop("Autodialer"), "additional"),
+    (
+        "autodialer-data",
+        gettext_noop("Loading autodialer data and exporting results to staging tables"),
+        "additional",
+    ),
+    ("rest-api-webhooks", gettext_noop("REST API and web hooks"), "additional"),
+    ("reporting", gettext_noop("Reporting"), "additional"),
 ]
 
 

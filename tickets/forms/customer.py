@@ -70,15 +70,15 @@ class ComponentField(forms.ModelChoiceField):
         additional = [
             (
                 c.pk,
-                _("%(name)s (covered at priority 1)") % {"name": c.name}
+                _("%(name)s (covered at priority 1)") % {"name": c.label}
                 if c.pk in covered
-                else c.name,
+                else c.label,
             )
             for c in groups[ComponentKind.ADDITIONAL]
         ]
         self.choices = [
             ("", "---------"),
-            (_("Base functions"), [(c.pk, c.name) for c in groups[ComponentKind.BASE]]),
+            (_("Base functions"), [(c.pk, c.label) for c in groups[ComponentKind.BASE]]),
             (_("Additional blocks"), additional),
         ]
 

@@ -55,7 +55,7 @@ def ticket_check_rules(
             errors["priority"] = _(
                 "Priority 1 is only for base functions and the additional blocks your contract "
                 "covers; “%(component)s” is not covered, so this incident is at most priority 2."
-            ) % {"component": component.name}
+            ) % {"component": component.label}
     elif priority is not None:
         errors["priority"] = _("Only incidents have a priority.")
     if component is None:

@@ -274,7 +274,7 @@ def ticket_component_change(*, ticket: Ticket, component: Component, by, now: da
                         "“%(component)s” is not covered at priority 1 by this contract: lower the "
                         "priority to 2 first."
                     )
-                    % {"component": component.name}
+                    % {"component": component.label}
                 }
             ) from exc
         raise

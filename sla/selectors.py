@@ -61,15 +61,7 @@ def terms_for_package(package_code: str) -> Terms:
 
 def terms_for_contract(contract) -> Terms:
     """The package's targets with the contract's own overrides (24×7 contracts) on top."""
-    rows = {
-        (row.ticket_type, row.priority): row
-        for row in SlaTarget.objects.filter(package_id=contract.package_id).select_related(
-            "calendar"
-        )
-    }
-    for row in ContractTarget.objects.filter(contract_id=contract.pk).select_related("calendar"):
-        rows[(row.ticket_type, row.priority)] = row
-    return _terms_from_rows(rows.values())
+    return terms_for_contracts([contract])[contract.pk]
 
 
 def is_counting_type(ticket_type: str) -> bool:

@@ -26,6 +26,7 @@ from tickets.models import (
 )
 from tickets.selectors.access import tickets_visible_to
 from tickets.selectors.quota import QuotaStatus, quota_month_of, quota_status
+from tickets.selectors.sla_status import reaction_breached_now, resolution_breached_now
 
 # History a customer may read: what happened to their ticket, never the staff's notes.
 CUSTOMER_HISTORY_FIELDS = ("status", "priority", "ticket_type", "component")
@@ -89,9 +90,7 @@ class SlaBadge:
 def reaction_badge(ticket: Ticket, *, now: datetime) -> SlaBadge:
     if ticket.is_deferred or ticket.opened_at is None:
         return SlaBadge("none", None)
-    if ticket.reaction_breached_at or (
-        ticket.reaction_met is None and ticket.reaction_due and ticket.reaction_due < now
-    ):
+    if reaction_breached_now(ticket, now):
         return SlaBadge("breached", ticket.reaction_due)
     if ticket.reaction_met:
         return SlaBadge("met", ticket.reaction_due)
@@ -101,12 +100,7 @@ def reaction_badge(ticket: Ticket, *, now: datetime) -> SlaBadge:
 def resolution_badge(ticket: Ticket, *, now: datetime) -> SlaBadge:
     if ticket.is_deferred or ticket.opened_at is None:
         return SlaBadge("none", None)
-    running = ticket.status in OPEN_STATUSES and not ticket.sla_paused
-    if (
-        ticket.resolution_breached_at
-        or ticket.resolution_met is False
-        or (running and ticket.resolution_due and ticket.resolution_due < now)
-    ):
+    if resolution_breached_now(ticket, now):
         return SlaBadge("breached", ticket.resolution_due)
     if ticket.resolution_met:
         return SlaBadge("met", ticket.resolution_due)

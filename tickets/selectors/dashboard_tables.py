@@ -19,7 +19,7 @@ from tickets.selectors.dashboard_period import (
     hours,
 )
 from tickets.selectors.dashboard_queries import indexed_values
-from tickets.selectors.queue import _at_risk_q, _breached_q  # the queue's own definitions
+from tickets.selectors.sla_status import at_risk_q, breached_q
 
 
 @dataclass
@@ -65,8 +65,8 @@ def open_now(period: Period) -> list[OpenRow]:
         qs.values("customer_id", "customer__name")
         .annotate(
             open=Count("pk"),
-            breached=Count("pk", filter=_breached_q(now)),
-            at_risk=Count("pk", filter=_at_risk_q(now)),
+            breached=Count("pk", filter=breached_q(now)),
+            at_risk=Count("pk", filter=at_risk_q(now)),
         )
         .order_by("customer__name")
     )

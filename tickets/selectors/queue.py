@@ -23,6 +23,7 @@ from sla.selectors import terms_for_contracts
 from sla.terms import Terms
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.selectors.access import tickets_visible_to
+from tickets.selectors.sla_status import at_risk_q, breached_q
 from tickets.services.sla_effects import describe_margin
 
 PAGE_SIZE = 50
@@ -114,21 +115,6 @@ def ticket_sla_view(ticket: Ticket, *, terms: Terms | None, now: datetime) -> Sl
     return view
 
 
-def _breached_q(now: datetime) -> Q:
-    return (
-        Q(reaction_breached_at__isnull=False)
-        | Q(resolution_breached_at__isnull=False)
-        | Q(next_due__lt=now)
-    )
-
-
-def _at_risk_q(now: datetime) -> Q:
-    risk = Q(first_response_at__isnull=True, reaction_at_risk_at__lte=now) | Q(
-        resolution_at_risk_at__lte=now
-    )
-    return risk & ~_breached_q(now)
-
-
 def _search_q(text: str) -> Q:
     """'#123' is that ticket; other text is looked for in subject, description and customer
     name (a bare number also matches the ticket with that number)."""
@@ -169,9 +155,9 @@ def queue_tickets(*, user, filters: dict, now: datetime) -> QuerySet[Ticket]:
     if filters.get("unassigned"):
         qs = qs.filter(assignee__isnull=True)
     if filters.get("breached"):
-        qs = qs.filter(_breached_q(now))
+        qs = qs.filter(breached_q(now))
     if filters.get("at_risk"):
-        qs = qs.filter(_at_risk_q(now))
+        qs = qs.filter(at_risk_q(now))
     text = (filters.get("q") or "").strip()
     if text:
         qs = qs.filter(_search_q(text))

@@ -13,6 +13,7 @@ from sla.selectors import terms_for_contract
 from tickets.models import Attachment, Message, Ticket, TicketChange
 from tickets.selectors.access import ticket_for_user
 from tickets.selectors.queue import SlaView, business_left_text, ticket_sla_view
+from tickets.selectors.sla_status import reaction_breached_now, resolution_breached_now
 from tickets.services.sla_effects import describe_margin
 
 
@@ -90,18 +91,8 @@ def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
     resolution_left = (
         _left(calendar, ticket.resolution_due, now) if running and not ticket.sla_paused else None
     )
-    reaction_breached = bool(ticket.reaction_breached_at) or (
-        running
-        and ticket.first_response_at is None
-        and ticket.reaction_due is not None
-        and ticket.reaction_due < now
-    )
-    resolution_breached = bool(ticket.resolution_breached_at) or (
-        running
-        and not ticket.sla_paused
-        and ticket.resolution_due is not None
-        and ticket.resolution_due < now
-    )
+    reaction_breached = reaction_breached_now(ticket, now)
+    resolution_breached = resolution_breached_now(ticket, now)
     return Workspace(
         ticket=ticket,
         messages=messages,

@@ -79,14 +79,6 @@ def ticket_sla_apply(ticket: Ticket, *, now: datetime, terms: Terms | None = Non
     return state
 
 
-SLA_FIELDS = [
-    "reaction_due", "reaction_met", "reaction_breached_at", "reaction_at_risk_at",
-    "reaction_elapsed", "first_response_at", "resolution_due", "resolution_met",
-    "resolution_breached_at", "resolution_at_risk_at", "resolution_elapsed",
-    "resolution_target", "sla_paused", "sla_extended", "next_due",
-]
-
-
 def sla_state_to_ticket(ticket: Ticket, state: SlaState, *, terms: Terms) -> None:
     """Copy an engine state onto the ticket's columns (no save)."""
     ticket.reaction_due = state.reaction_due

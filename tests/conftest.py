@@ -10,12 +10,20 @@ Roles (all users have the password ``factories.TEST_PASSWORD``):
 * Clients: ``contact_client``, ``customer_admin_client``, ``other_contact_client``,
   ``engineer_client``, ``manager_client`` (each its own ``django.test.Client``, logged in);
   pytest-django's ``client`` stays anonymous.
+
+The clock: every test starts at ``TEST_NOW`` (``now`` is that instant) and the clock runs on from
+there, so no outcome depends on the day the suite runs. ``PORTAL_TEST_NOW=2027-10-31T21:59:00Z``
+runs the whole suite at another instant (CI keeps one such run: the last minute of October in
+Kyiv, on its autumn DST day, a Sunday). Tests whose other side reads the real clock (a Celery
+worker in its own process) are marked ``real_clock``.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.db.models.signals import post_migrate
 from django.test import Client
 from django.utils import translation
@@ -24,6 +32,20 @@ from hypothesis import settings as hypothesis_settings
 from tests import factories
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A Wednesday, 11:30 in UTC+03:00 and Kyiv: inside incident and service-desk hours.
+DEFAULT_TEST_NOW = "2026-11-18T08:30:00+00:00"
+
+
+def _test_now() -> dt.datetime:
+    raw = os.environ.get("PORTAL_TEST_NOW") or DEFAULT_TEST_NOW
+    value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise pytest.UsageError(f"PORTAL_TEST_NOW needs an offset: {raw!r}")
+    return value.astimezone(dt.UTC)
+
+
+TEST_NOW = _test_now()
 
 # CI explores a fixed set of examples (a red build must be reproducible); locally each run
 # explores new ones and keeps failures in .hypothesis/.
@@ -90,6 +112,26 @@ def _reseed_after_flush(sender, **kwargs) -> None:
 
 
 post_migrate.connect(_reseed_after_flush, dispatch_uid="tests.reseed_after_flush")
+
+
+def pytest_report_header(config) -> str:
+    return f"clock: every test starts at {TEST_NOW.isoformat()} (PORTAL_TEST_NOW)"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """Start the test's clock at TEST_NOW (it then runs: durations and timeouts still pass)."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def now(frozen_clock) -> dt.datetime:
+    """The instant the test's clock started at (aware, UTC)."""
+    return TEST_NOW
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ UTC3 = dt.timezone(dt.timedelta(hours=3))
 
 pytestmark = [
     pytest.mark.redis,
+    pytest.mark.real_clock,  # the worker process reads the real clock
     # committed rows the worker can see; the seeded terms restored after other tests' flushes
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),

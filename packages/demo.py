@@ -198,7 +198,7 @@ def seed_people(*, now: datetime) -> DemoPeople:
         )
         people.created += created
         people.customers[spec.key] = customer
-        people.contracts[spec.key] = _ensure_contract(people, customer, spec, today)
+        people.contracts[spec.key] = _ensure_contract(people, customer, spec, today, now)
         people.contacts[spec.key] = [
             _ensure_contact(people, customer, contact) for contact in spec.contacts
         ]
@@ -255,10 +255,10 @@ def _ensure_contact(people: DemoPeople, customer: Customer, spec: ContactSpec) -
 
 
 def _ensure_contract(
-    people: DemoPeople, customer: Customer, spec: CustomerSpec, today: date
+    people: DemoPeople, customer: Customer, spec: CustomerSpec, today: date, now: datetime
 ) -> Contract:
     """The contract in force today, or a new yearly one starting about three months ago."""
-    current = contract_in_force(customer=customer, on=today)
+    current = contract_in_force(customer=customer, at=now)
     if current is not None:
         return current
     start = _months_back(today.replace(day=1), 3)

@@ -1,21 +1,38 @@
 """Read queries for customers, contracts and contacts."""
 
-from datetime import date
+import zoneinfo
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
 from packages.models import Component, ComponentKind, Contact, Contract, Customer
 
 
-def contract_in_force(*, customer: Customer | int, on: date) -> Contract | None:
-    """The customer's contract valid on ``on`` (valid_to is exclusive), or None."""
+def contract_day(contract: Contract, at: datetime):
+    """The date ``at`` falls on in the contract's own zone (its days are the customer's)."""
+    return at.astimezone(zoneinfo.ZoneInfo(contract.time_zone)).date()
+
+
+def contract_covers(contract: Contract, at: datetime) -> bool:
+    """Whether the contract is in force at an instant: from its first to its last day
+    (valid_to is exclusive), judged in the contract's time zone."""
+    return contract.valid_from <= contract_day(contract, at) < contract.valid_to
+
+
+def contract_in_force(*, customer: Customer | int, at: datetime) -> Contract | None:
+    """The customer's contract in force at the instant ``at``, or None."""
     customer_id = customer if isinstance(customer, int) else customer.pk
-    return (
+    utc_day = at.astimezone(zoneinfo.ZoneInfo("UTC")).date()
+    near = (  # zones are within a day of UTC: the candidates, then each judged in its zone
         Contract.objects.select_related("package", "customer")
-        .filter(customer_id=customer_id, valid_from__lte=on, valid_to__gt=on)
+        .filter(
+            customer_id=customer_id,
+            valid_from__lte=utc_day + timedelta(days=1),
+            valid_to__gt=utc_day - timedelta(days=1),
+        )
         .order_by("-valid_from")
-        .first()
     )
+    return next((c for c in near if contract_covers(c, at)), None)
 
 
 def components_for_filing() -> dict[str, list[Component]]:

@@ -26,9 +26,7 @@ class ViewerTimezoneMiddleware:
         if user is not None and user.is_authenticated:
             contact = contact_of(user)
             if contact is not None:
-                contract = contract_in_force(
-                    customer=contact.customer_id, on=timezone.now().date()
-                )
+                contract = contract_in_force(customer=contact.customer_id, at=timezone.now())
                 if contract is not None:
                     return contract.time_zone
         return settings.PORTAL_STAFF_TIME_ZONE

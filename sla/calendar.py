@@ -372,6 +372,24 @@ class BusinessCalendar:
                 hi_s = mid
         return hi_s * US
 
+    def _spans(self, first_year: int, last_year: int) -> list[list[int]]:
+        """The open intervals of these local years as merged [start, end) epoch-µs pairs."""
+        spans: list[list[int]] = []
+        day, stop = date(first_year, 1, 1), date(last_year, 12, 31)
+        one = timedelta(days=1)
+        while day <= stop:
+            hours = self._extra.get(day)
+            if hours is None:
+                hours = () if day in self.spec.closed_dates else self._weekly.get(day.weekday(), ())
+            for start, end in hours:
+                s, e = self._wall_to_us(day, start), self._wall_to_us(day, end)
+                if spans and s <= spans[-1][1]:  # touching (or DST-squeezed): merge
+                    spans[-1][1] = max(spans[-1][1], e)
+                elif e > s:
+                    spans.append([s, e])
+            day += one
+        return spans
+
     def _build(self, first_year: int, last_year: int) -> _Table:
         """The table for these years; kept for later queries unless it is a far-off one-off."""
         with self._lock:
@@ -382,22 +400,7 @@ class BusinessCalendar:
             keep = last_year - first_year < _KEPT_YEARS and (
                 tab is None or (first_year <= tab.first_year and last_year >= tab.last_year)
             )
-            spans: list[list[int]] = []
-            day, stop = date(first_year, 1, 1), date(last_year, 12, 31)
-            one = timedelta(days=1)
-            while day <= stop:
-                hours = self._extra.get(day)
-                if hours is None:
-                    hours = (
-                        () if day in self.spec.closed_dates else self._weekly.get(day.weekday(), ())
-                    )
-                for start, end in hours:
-                    s, e = self._wall_to_us(day, start), self._wall_to_us(day, end)
-                    if spans and s <= spans[-1][1]:  # touching (or DST-squeezed): merge
-                        spans[-1][1] = max(spans[-1][1], e)
-                    elif e > s:
-                        spans.append([s, e])
-                day += one
+            spans = self._spans(first_year, last_year)
             starts, ends, cum, cumend, total = [], [], [], [], 0
             for s, e in spans:
                 starts.append(s)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sla.calendar import BusinessCalendar, td_us, to_us
-from sla.terms import INCIDENT, PRIORITIES, Target, Terms
+from sla.terms import INCIDENT, PRIORITIES, Target, Terms, TermsTimeline
 
 __all__ = ["KINDS", "Event", "InvalidEvent", "SlaState", "evaluate"]
 
@@ -71,6 +71,8 @@ class SlaState:
     clock_started_at: datetime
     resolution_target: timedelta
     resolution_elapsed: timedelta
+    # Business time from opening to the first reply, on the calendar the reaction was due on.
+    reaction_elapsed: timedelta | None
     reaction_at_risk_at: datetime | None
     resolution_at_risk_at: datetime | None
 
@@ -119,6 +121,7 @@ class _Ticket:
         self.resolution_breached: int | None = None
         self.resolved_due: int | None = None
         self.clock_start = opened
+        self.stale_targets = False  # terms changed while resolved: retarget on reopen
         self.segments: list[list[int | None]] = [[opened, None]]  # [start, end or None if running]
         self.retarget()
 
@@ -139,6 +142,21 @@ class _Ticket:
         if self.first_response is None:
             self.reaction_calendar = self.calendar
             self.reaction_due = self.calendar.deadline_us(self.opened, td_us(self.target.reaction))
+
+    def switch_terms(self, terms: Terms) -> None:
+        """A change of the terms at this instant: the targets in force from now on.
+
+        Like a change of priority, the clock keeps its start and what it has counted.
+        A resolved ticket keeps its figures; a reopen picks the new terms up.
+        """
+        self.terms = terms
+        if self.resolved:
+            self.stale_targets = True
+            return
+        try:
+            self.retarget()
+        except ValueError as exc:
+            raise InvalidEvent(f"after a change of terms: {exc}", field="terms") from None
 
     def walk(self, amount: int) -> int | None:
         """The instant the clock's segments reach ``amount`` of business time (None: not yet)."""
@@ -221,6 +239,9 @@ class _Ticket:
             self.resolved = False
             self.resolved_due = None
             self.segments.append([t, None])
+            if self.stale_targets:
+                self.stale_targets = False
+                self.switch_terms(self.terms)
 
     def change_priority(self, i: int, event: Event, t: int) -> None:
         if self.type != INCIDENT:
@@ -272,6 +293,9 @@ class _Ticket:
             clock_started_at=cal.from_us(self.clock_start),
             resolution_target=timedelta(microseconds=target),
             resolution_elapsed=timedelta(microseconds=self.consumed(now)),
+            reaction_elapsed=None
+            if self.first_response is None
+            else timedelta(microseconds=rcal.business_time_us(self.opened, self.first_response)),
             reaction_at_risk_at=reaction_risk,
             resolution_at_risk_at=at(at_risk),
         )
@@ -287,7 +311,7 @@ def _instant(value: object, field: str, index: int | None = None) -> int:
 
 
 def evaluate(
-    terms: Terms,
+    terms: Terms | TermsTimeline,
     *,
     type: str,
     priority: int | None,
@@ -297,13 +321,26 @@ def evaluate(
 ) -> SlaState:
     """The SLA state of a ticket after its events (and, with ``as_of``, at that instant).
 
-    Raises InvalidEvent naming the field for anything the rules cannot apply.
+    With a ``TermsTimeline`` each later version of the terms applies from its instant on, as
+    if it were an event of the ticket. Raises InvalidEvent naming the field for anything the
+    rules cannot apply.
     """
-    _check_type_priority(
-        terms, type, priority, type_field="type", priority_field="priority", index=None
-    )
+    timeline = TermsTimeline.of(terms)
     opened = _instant(opened_at, "opened_at")
-    ticket = _Ticket(terms, type, priority, opened)
+    initial = timeline.at_us(opened)
+    _check_type_priority(
+        initial, type, priority, type_field="type", priority_field="priority", index=None
+    )
+    ticket = _Ticket(initial, type, priority, opened)
+    changes = [(at, version) for at, version in timeline.changes() if at > opened]
+
+    def changes_until(t: int) -> None:
+        while changes and changes[0][0] <= t:
+            at, version = changes.pop(0)
+            ticket.check(at)
+            ticket.switch_terms(version)
+            ticket.check(at)
+
     last = opened
     for i, event in enumerate(events):
         t = _instant(getattr(event, "at", None), f"events[{i}].at", i)
@@ -311,6 +348,7 @@ def evaluate(
             raise InvalidEvent("event before opened_at", field=f"events[{i}].at", index=i)
         if t < last:
             raise InvalidEvent("event out of time order", field=f"events[{i}].at", index=i)
+        changes_until(t)
         ticket.check(t)
         ticket.apply(i, event, t)
         ticket.check(t)
@@ -318,6 +356,7 @@ def evaluate(
     if as_of is not None:
         # A "now" read just before an event was written may trail it: it then adds nothing.
         now = _instant(as_of, "as_of")
+        changes_until(now)
         ticket.check(now)
         last = max(last, now)
     return ticket.state(last)

@@ -1,10 +1,12 @@
 """Fill a calendar's closed dates from the ``holidays`` package (a country's public holidays)."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import holidays as holidays_lib
 from django.db import transaction
 
+from sla.changes import calendar_change_record, calendar_snapshot
 from sla.models import BusinessCalendar, CalendarClosedDate
 
 
@@ -19,9 +21,18 @@ def country_holidays(*, country: str, years: Iterable[int], subdiv: str | None =
 
 @transaction.atomic
 def calendar_fill_holidays(
-    *, calendar: BusinessCalendar, country: str, years: Iterable[int], subdiv: str | None = None
+    *,
+    calendar: BusinessCalendar,
+    country: str,
+    years: Iterable[int],
+    now: datetime,
+    subdiv: str | None = None,
 ) -> int:
-    """Add the holidays as closed dates (existing dates are kept); returns how many were added."""
+    """Add the holidays as closed dates (existing dates are kept); returns how many were added.
+
+    The calendar's earlier definition holds until ``now``; open tickets are re-timed.
+    """
+    before = calendar_snapshot(calendar)
     wanted = country_holidays(country=country, years=years, subdiv=subdiv)
     existing = set(calendar.closed_dates.values_list("date", flat=True))
     new = [
@@ -30,5 +41,5 @@ def calendar_fill_holidays(
         if day not in existing
     ]
     CalendarClosedDate.objects.bulk_create(new)
-    calendar.save(update_fields=["updated_at"])  # invalidates cached engine calendars
+    calendar_change_record(calendar=calendar, before=before, now=now)
     return len(new)

@@ -48,10 +48,17 @@ class BusinessCalendar(models.Model):
     key = models.SlugField(_("key"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=100)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="+03:00", validators=[validate_calendar_zone],
+        _("time zone"),
+        max_length=64,
+        default="+03:00",
+        validators=[validate_calendar_zone],
         help_text=_("An IANA zone (Europe/Kyiv, works in local wall time) or a fixed offset."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The definitions this calendar had before each change, oldest first:
+    # [{"until": ISO instant, "spec": sla.versions.spec_to_data(...)}]. Business time before a
+    # change is counted on the definition then in force (sla.spliced).
+    history = models.JSONField(_("earlier versions"), default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -150,6 +157,9 @@ class TargetFields(models.Model):
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
     )
+    # The values this target had before each change, oldest first:
+    # [{"until": ISO instant, **sla.versions.target_to_data(...)}]; see sla.selectors.
+    history = models.JSONField(_("earlier versions"), default=list, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -192,7 +202,9 @@ class SlaTarget(TargetFields):
     """The package's targets, seeded from the SPEC's table."""
 
     package = models.ForeignKey(
-        SupportPackage, verbose_name=_("package"), on_delete=models.CASCADE,
+        SupportPackage,
+        verbose_name=_("package"),
+        on_delete=models.CASCADE,
         related_name="sla_targets",
     )
 
@@ -211,7 +223,9 @@ class ContractTarget(TargetFields):
     """A negotiated target of an individual (e.g. 24×7) contract, overriding the package's."""
 
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
+        Contract,
+        verbose_name=_("contract"),
+        on_delete=models.CASCADE,
         related_name="sla_overrides",
     )
 

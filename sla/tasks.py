@@ -32,3 +32,21 @@ def sla_check() -> dict:
         "resolution_breached": result.resolution_breached,
         **result.alerts,
     }
+
+
+@shared_task(
+    name="sla.tasks.sla_retime",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+    ignore_result=True,
+)
+def sla_retime(contract_ids: list[int] | None = None) -> int:
+    """After a calendar or target change: re-time the open tickets of these contracts."""
+    from tickets.services.sla_retime import open_tickets_retime
+
+    moved = open_tickets_retime(now=timezone.now(), contract_ids=contract_ids)
+    logger.info("SLA re-time: %s open tickets got new due times", moved)
+    return moved

@@ -29,6 +29,7 @@ __all__ = [
     "PRIORITIES",
     "Target",
     "Terms",
+    "TermsTimeline",
     "TicketType",
     "default_terms",
 ]
@@ -86,6 +87,60 @@ class Terms:
         if ext is None:
             ext = self.extension.get(type, timedelta(0))
         return max(ext, target.resolution)
+
+
+@dataclass(frozen=True)
+class TermsTimeline:
+    """Terms that changed over time (SPEC: terms change under open tickets).
+
+    ``versions`` are ``(from_us, terms)`` in time order, ``from_us`` the epoch-µs instant a
+    version holds from (None for the first: all time before the next). Read as plain ``Terms``
+    it is its latest version; the clock asks ``at_us`` and ``changes`` for the history.
+    """
+
+    versions: tuple[tuple[int | None, Terms], ...]
+
+    def __post_init__(self) -> None:
+        if not self.versions or self.versions[0][0] is not None:
+            raise ValueError("a terms timeline starts with a version that holds from the start")
+
+    @classmethod
+    def of(cls, terms: Terms | TermsTimeline) -> TermsTimeline:
+        return terms if isinstance(terms, TermsTimeline) else cls(((None, terms),))
+
+    @property
+    def current(self) -> Terms:
+        return self.versions[-1][1]
+
+    @property
+    def targets(self) -> Mapping[tuple[str, int | None], Target]:
+        return self.current.targets
+
+    @property
+    def extension(self) -> Mapping[str, timedelta]:
+        return self.current.extension
+
+    def target(self, type: str, priority: int | None) -> Target:
+        return self.current.target(type, priority)
+
+    def types(self) -> frozenset[str]:
+        return self.current.types()
+
+    def resolution_target(self, type: str, priority: int | None, *, extended: bool) -> timedelta:
+        return self.current.resolution_target(type, priority, extended=extended)
+
+    def at_us(self, instant: int) -> Terms:
+        """The version in force at an instant."""
+        found = self.versions[0][1]
+        for start, terms in self.versions[1:]:
+            if start > instant:  # type: ignore[operator]
+                break
+            found = terms
+        return found
+
+    def changes(self) -> tuple[tuple[int, Terms], ...]:
+        """The later versions, each with the instant it took over."""
+        return self.versions[1:]  # type: ignore[return-value]
 
 
 _H = timedelta(hours=1)

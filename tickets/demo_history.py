@@ -102,7 +102,7 @@ def _seed(*, now: datetime, rng: random.Random, every_days: int) -> int:
         )
         if not contacts:
             continue
-        current = contract_in_force(customer=contacts[0].customer, on=now.date())
+        current = contract_in_force(customer=contacts[0].customer, at=now)
         if current is None:
             continue
         _ensure_previous_contract(current, spec.contract_prefix)
@@ -211,7 +211,7 @@ class Plan:
 
 def _plan(contacts, components, staff, opened, now, rng, terms_of) -> Plan:
     contact = rng.choice(contacts)
-    contract = contract_in_force(customer=contact.customer_id, on=opened.date())
+    contract = contract_in_force(customer=contact.customer_id, at=opened)
     ticket_type, priority = _kind(rng)
     plan = Plan(
         contact=contact,
@@ -374,7 +374,7 @@ class _Bulk:
             events=[Event(at=at, kind=kind) for kind, at, *_ in log[1:]],
             as_of=self.now,
         )
-        sla_state_to_ticket(ticket, state, terms=terms)
+        sla_state_to_ticket(ticket, state)
         self.tickets.append(ticket)
         self.logs.append(log)
 

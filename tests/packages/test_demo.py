@@ -122,9 +122,9 @@ def test_demo_contracts_are_in_force_today_with_the_packages_terms():
     demo_seed(now=NOW)
     today = NOW.astimezone(KYIV).date()
     # when the contracts in force today are read
-    acme = contract_in_force(customer=Customer.objects.get(name="Acme Telecom"), on=today)
+    acme = contract_in_force(customer=Customer.objects.get(name="Acme Telecom"), at=NOW)
     globex = contract_in_force(
-        customer=Customer.objects.get(name="Globex Contact Centre"), on=today
+        customer=Customer.objects.get(name="Globex Contact Centre"), at=NOW
     )
     # then Acme is Advanced on-premise with one covered block, Globex Pro cloud with two
     assert acme.package.code == "advanced"
@@ -145,9 +145,8 @@ def test_a_year_later_the_seed_adds_the_next_contract_without_overlap():
     # when it is seeded again today
     demo_seed(now=later)
     # then each customer has a contract in force today, following the old one
-    today = later.astimezone(KYIV).date()
     for customer in Customer.objects.all():
-        current = contract_in_force(customer=customer, on=today)
+        current = contract_in_force(customer=customer, at=later)
         assert current is not None
         contracts = list(Contract.objects.filter(customer=customer).order_by("valid_from"))
         assert len(contracts) == 2

@@ -5,6 +5,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sla.models import TicketType
@@ -63,7 +64,7 @@ class Message(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     body = models.TextField(_("message"))
-    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from packages.models import Component, Contract, Customer
@@ -74,7 +75,8 @@ class Ticket(models.Model):
     time_spent = models.DurationField(_("time spent"), null=True, blank=True)
 
     # Timestamps (UTC).
-    created_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    # Set by the services from the ``now`` they were given (a default only for direct inserts).
+    created_at = models.DateTimeField(_("filed"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     opened_at = models.DateTimeField(
         _("opened"), null=True, blank=True,

@@ -132,7 +132,7 @@ class PortalQuota:
 
 def customer_quota(*, customer_id: int, now: datetime) -> PortalQuota | None:
     """The quota of the contract in force, or None without a contract or for unlimited ones."""
-    contract = contract_in_force(customer=customer_id, on=now.date())
+    contract = contract_in_force(customer=customer_id, at=now)
     if contract is None or not contract.package.has_quota:
         return None
     return PortalQuota(contract=contract, status=quota_status(contract=contract, now=now))

@@ -51,7 +51,9 @@ def message_add(
         raise ValidationError(_("This ticket is %(status)s; reopen it to add a comment.") % {
             "status": ticket.get_status_display().lower()})
 
-    message = Message.objects.create(ticket=ticket, author=author, kind=kind, body=body)
+    message = Message.objects.create(
+        ticket=ticket, author=author, kind=kind, body=body, created_at=now
+    )
     for upload in attachments:
         Attachment.objects.create(
             ticket=ticket, message=message, file=upload, original_name=upload.name[:255],

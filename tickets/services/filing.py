@@ -84,7 +84,7 @@ def ticket_file(
     The contract row is locked while the quota is counted, so two filings at the same moment
     cannot both take the last unit.
     """
-    contract = contract_in_force(customer=contact.customer_id, on=now.date())
+    contract = contract_in_force(customer=contact.customer_id, at=now)
     if contract is None:
         raise ValidationError(
             _("Your organisation has no support contract in force today; contact your account "
@@ -108,6 +108,7 @@ def ticket_file(
         description=description,
         status=TicketStatus.NEW,
         opened_at=now,
+        created_at=now,
     )
     if is_counting_type(ticket_type) and contract.package.has_quota:
         status = quota_status(contract=contract, now=now)

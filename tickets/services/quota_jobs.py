@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from packages.models import Contact, Contract
+from packages.selectors import contract_covers
 from sla.models import TicketType
 from tickets.models import QuotaNotice, Ticket
 from tickets.selectors.quota import quota_month_of, quota_status
@@ -41,14 +42,9 @@ def _month_start(contract: Contract, now: datetime) -> datetime:
     return datetime.combine(first, time(0), tzinfo=zone)
 
 
-def _in_force(contract: Contract, now: datetime) -> bool:
-    today = now.astimezone(zoneinfo.ZoneInfo(contract.time_zone)).date()
-    return contract.valid_from <= today < contract.valid_to
-
-
 def contract_open_deferred(*, contract: Contract, now: datetime) -> int:
     """Open the contract's deferred requests of past months, oldest filing first."""
-    if not _in_force(contract, now):
+    if not contract_covers(contract, now):
         return 0
     waiting = (
         Ticket.objects.filter(
@@ -193,6 +189,6 @@ def quota_reconcile(*, now: datetime) -> ReconcileResult:
 
     notices = 0
     for contract in quota_contracts.select_related("package"):
-        if _in_force(contract, now):
+        if contract_covers(contract, now):
             notices += len(quota_usage_notify(contract_id=contract.pk, now=now))
     return ReconcileResult(cleared=cleared, assigned=len(fixes), notices=notices)

@@ -43,7 +43,14 @@ def ticket_sla_state(
     if ticket.opened_at is None:
         return None
     terms = terms or terms_for_contract(ticket.contract)
-    opening, events = _engine_events(SlaEvent.objects.filter(ticket=ticket).order_by("seq"))
+    return sla_state_of_events(
+        ticket, SlaEvent.objects.filter(ticket=ticket).order_by("seq"), as_of=as_of, terms=terms
+    )
+
+
+def sla_state_of_events(ticket: Ticket, rows, *, as_of: datetime | None, terms: Terms) -> SlaState:
+    """The engine's state for already loaded SlaEvent rows of an opened ticket, in order."""
+    opening, events = _engine_events(rows)
     return evaluate(
         terms,
         type=opening.ticket_type,
@@ -75,25 +82,42 @@ def ticket_sla_apply(ticket: Ticket, *, now: datetime, terms: Terms | None = Non
     """Recompute the SLA state and copy it onto the ticket's columns (the caller saves)."""
     terms = terms or terms_for_contract(ticket.contract)
     state = ticket_sla_state(ticket, as_of=now, terms=terms)
-    sla_state_to_ticket(ticket, state, terms=terms)
+    sla_state_to_ticket(ticket, state)
     return state
 
 
-def sla_state_to_ticket(ticket: Ticket, state: SlaState, *, terms: Terms) -> None:
-    """Copy an engine state onto the ticket's columns (no save)."""
+# The columns sla_state_to_ticket writes (for bulk updates).
+SLA_COLUMNS = (
+    "reaction_due", "reaction_met", "reaction_breached_at", "first_response_at",
+    "reaction_at_risk_at", "reaction_elapsed", "resolution_due", "resolution_met",
+    "resolution_breached_at", "resolution_at_risk_at", "resolution_elapsed",
+    "resolution_target", "sla_paused", "sla_extended", "next_due",
+)
+
+
+def _sticky(recorded: datetime | None, computed: datetime | None) -> datetime | None:
+    """Breaches stick: one recorded (by the tick or an earlier replay) is never cleared."""
+    return recorded if recorded is not None else computed
+
+
+def _met(computed: bool | None, breached_at: datetime | None) -> bool | None:
+    """None until the metric is settled; never met once a breach was recorded."""
+    return None if computed is None else computed and breached_at is None
+
+
+def sla_state_to_ticket(ticket: Ticket, state: SlaState) -> None:
+    """Copy an engine state onto the ticket's columns (no save); recorded breaches stay."""
     ticket.reaction_due = state.reaction_due
-    ticket.reaction_met = state.reaction_met
-    ticket.reaction_breached_at = state.reaction_breached_at
+    ticket.reaction_breached_at = _sticky(ticket.reaction_breached_at, state.reaction_breached_at)
+    ticket.reaction_met = _met(state.reaction_met, ticket.reaction_breached_at)
     ticket.first_response_at = state.first_response_at
     ticket.reaction_at_risk_at = None if state.first_response_at else state.reaction_at_risk_at
-    if state.first_response_at is not None:
-        calendar = terms.target(state.type, state.priority).calendar
-        ticket.reaction_elapsed = calendar.business_time(ticket.opened_at, state.first_response_at)
-    else:
-        ticket.reaction_elapsed = None
+    ticket.reaction_elapsed = state.reaction_elapsed
     ticket.resolution_due = state.resolution_due
-    ticket.resolution_met = state.resolution_met
-    ticket.resolution_breached_at = state.resolution_breached_at
+    ticket.resolution_breached_at = _sticky(
+        ticket.resolution_breached_at, state.resolution_breached_at
+    )
+    ticket.resolution_met = _met(state.resolution_met, ticket.resolution_breached_at)
     ticket.resolution_at_risk_at = (
         None if state.paused or state.resolved else state.resolution_at_risk_at
     )

@@ -44,7 +44,7 @@ def ticket_change_sla(
     effect = ""
     if ticket.opened_at is not None:
         after = ticket_sla_state(ticket, as_of=now, terms=terms)
-        sla_state_to_ticket(ticket, after, terms=terms)
+        sla_state_to_ticket(ticket, after)
         effect = describe_sla_change(before, after, ticket.contract.time_zone)
     ticket.save()
     if change.note:

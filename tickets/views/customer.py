@@ -86,7 +86,7 @@ def file(request):
     """File a ticket; past the quota, the same bound form comes back with billable / defer."""
     contact = _contact_or_404(request)
     now = timezone.now()
-    contract = contract_in_force(customer=contact.customer_id, on=now.date())
+    contract = contract_in_force(customer=contact.customer_id, at=now)
     quota = customer_quota(customer_id=contact.customer_id, now=now)
     exhausted = bool(quota and quota.status.exhausted)
     form = TicketFileForm(

@@ -1,6 +1,7 @@
 """manage.py calendar_holidays incident-hours --country UA --year 2026 --year 2027"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from sla.holidays import calendar_fill_holidays
 from sla.models import BusinessCalendar
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--year must be between 1900 and 2200")
         try:
             added = calendar_fill_holidays(
-                calendar=row, country=country, years=years, subdiv=subdiv
+                calendar=row, country=country, years=years, subdiv=subdiv, now=timezone.now()
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None

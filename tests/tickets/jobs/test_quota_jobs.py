@@ -30,7 +30,7 @@ def next_month(day: dt.date) -> dt.date:
 @pytest.fixture
 def this_month(contract):
     """Noon today (contract zone) and the 1st of next month, both inside the contract."""
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(contract.time_zone))
     return local(today, 12, contract.time_zone), next_month(today)
 
 
@@ -122,7 +122,9 @@ def test_usage_notices_at_80_and_100_percent_once_each(
     contract.customer.save(update_fields=["account_manager"])
     contract.package.monthly_request_quota = 5
     contract.package.save(update_fields=["monthly_request_quota"])
-    now = local(timezone.localdate(), 12, contract.time_zone)
+    now = local(
+        timezone.localdate(timezone=zoneinfo.ZoneInfo(contract.time_zone)), 12, contract.time_zone
+    )
 
     # when requests are filed (each filing checks usage after commit, through a task)
     with django_capture_on_commit_callbacks(execute=True):

@@ -39,6 +39,7 @@ db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"),
     "user": db.get("USER"), "conn_max_age": db.get("CONN_MAX_AGE"),
+    "health_checks": db.get("CONN_HEALTH_CHECKS"), "options": db.get("OPTIONS"),
     "broker": settings.CELERY_BROKER_URL, "app_broker": app.conf.broker_url,
     "transport": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
     "debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
@@ -94,6 +95,7 @@ def test_database_and_broker_come_from_the_environment(tmp_path):
         "portal",
     )
     assert loaded["conn_max_age"] == 30
+    assert loaded["health_checks"] is True  # a kept connection is checked before reuse
     assert loaded["broker"] == "redis://redis.example:6380/2"
     assert loaded["app_broker"] == "redis://redis.example:6380/2"
     assert "data_folder_in" not in loaded["transport"]
@@ -108,6 +110,10 @@ def test_development_defaults_need_no_services(tmp_path):
     # then SQLite, the filesystem broker and console e-mail are used, with DEBUG on
     assert loaded["engine"] == "django.db.backends.sqlite3"
     assert loaded["name"] == str(tmp_path / "var" / "portal.sqlite3")
+    # writers queue for the lock (BEGIN IMMEDIATE + busy timeout) instead of failing
+    assert loaded["options"]["transaction_mode"] == "IMMEDIATE"
+    assert loaded["options"]["timeout"] == 20
+    assert "journal_mode=WAL" in loaded["options"]["init_command"]
     assert loaded["broker"] == "filesystem://"
     assert loaded["transport"]["data_folder_in"].startswith(str(tmp_path / "var"))
     assert loaded["email_backend"] == "django.core.mail.backends.console.EmailBackend"

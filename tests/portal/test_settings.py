@@ -45,6 +45,7 @@ print(json.dumps({
     "debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
     "email_backend": settings.EMAIL_BACKEND, "staff_zone": settings.PORTAL_STAFF_TIME_ZONE,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", None),
+    "base_url": settings.PORTAL_BASE_URL,
 }))
 """
 
@@ -118,6 +119,24 @@ def test_development_defaults_need_no_services(tmp_path):
     assert loaded["transport"]["data_folder_in"].startswith(str(tmp_path / "var"))
     assert loaded["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["debug"] is True
+
+
+@pytest.mark.parametrize(
+    ("env", "base_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8010"}, "http://127.0.0.1:8010"),
+        ({"HOST": "0.0.0.0", "PORT": "8010"}, "http://127.0.0.1:8010"),  # noqa: S104 - a wildcard bind
+        ({"HOST": "::1", "PORT": "8010"}, "http://[::1]:8010"),
+        ({"PORT": "8010", "PORTAL_BASE_URL": "https://support.test"}, "https://support.test"),
+    ],
+)
+def test_in_development_links_follow_host_and_port(tmp_path, env, base_url):
+    # given `make run`'s HOST and PORT (the Makefile exports them)
+    # when the development settings are loaded
+    loaded = settings_with(tmp_path, {"DJANGO_SETTINGS_MODULE": "portal.settings.local", **env})
+    # then links in e-mails point where the development server listens, unless told otherwise
+    assert loaded["base_url"] == base_url
 
 
 def test_production_reads_its_variables(tmp_path):

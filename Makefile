@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Exported: the development settings build PORTAL_BASE_URL (links in e-mails, the seed banner)
+# from them.
+export HOST PORT
 
 .PHONY: run test bench lint format install install-dev messages translations clean
 
@@ -39,11 +42,7 @@ run: $(VENV)/.installed translations
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/ with a Celery worker and beat; Ctrl-C stops all."
-	@trap 'kill 0' INT TERM; \
-	$(BIN)/celery --app portal worker --beat --pool solo --loglevel INFO \
-	    --schedule var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) & \
-	wait
+	@$(BIN)/python -m portal.devrun --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -13,3 +13,9 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("contacts/", include("packages.views")),
 ]
+
+# The portal's own error pages (portal/errors.py); CSRF_FAILURE_VIEW in settings is the sixth.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

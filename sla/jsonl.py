@@ -8,14 +8,14 @@ Every bad input raises InvalidEvent with ``field`` naming the culprit, so the co
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from sla.clock import Event, InvalidEvent, SlaState, evaluate
 from sla.terms import Terms
 
-__all__ = ["evaluate_line", "format_result", "parse_case"]
+__all__ = ["evaluate_line", "format_result", "numbered_lines", "parse_case"]
 
 
 def _bad(
@@ -113,6 +113,26 @@ def format_result(case_id: Any, state: SlaState) -> dict[str, Any]:
         "reaction_met": state.reaction_met,
         "resolution_met": state.resolution_met,
     }
+
+
+def numbered_lines(source: Iterable[bytes | str]) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` for each line, decoded one line at a time.
+
+    Lines are read as bytes (a file opened "rb", ``sys.stdin.buffer``) so that bytes which are
+    not UTF-8 make *their* line bad, after every line before it was handed out: a decoder that
+    reads ahead in blocks would fail many lines early. A text line that carries undecodable
+    bytes as lone surrogates (standard input under ``surrogateescape``) is just as bad.
+    """
+    for line_no, raw in enumerate(source, start=1):
+        try:
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if not isinstance(raw, bytes):
+                text.encode("utf-8")  # lone surrogates are not text
+        except UnicodeError as exc:
+            raise _bad(
+                f"not UTF-8 text ({exc.reason} at position {exc.start + 1})", "line", None, line_no
+            ) from None
+        yield line_no, text
 
 
 def evaluate_line(text: str, line_no: int, terms_for: Callable[[str], Terms]) -> dict[str, Any]:

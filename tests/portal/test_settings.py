@@ -39,11 +39,13 @@ db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": db["NAME"], "host": db.get("HOST"), "port": db.get("PORT"),
     "user": db.get("USER"), "conn_max_age": db.get("CONN_MAX_AGE"),
+    "health_checks": db.get("CONN_HEALTH_CHECKS"), "options": db.get("OPTIONS"),
     "broker": settings.CELERY_BROKER_URL, "app_broker": app.conf.broker_url,
     "transport": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
     "debug": settings.DEBUG, "hosts": settings.ALLOWED_HOSTS,
     "email_backend": settings.EMAIL_BACKEND, "staff_zone": settings.PORTAL_STAFF_TIME_ZONE,
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", None),
+    "base_url": settings.PORTAL_BASE_URL,
 }))
 """
 
@@ -94,6 +96,7 @@ def test_database_and_broker_come_from_the_environment(tmp_path):
         "portal",
     )
     assert loaded["conn_max_age"] == 30
+    assert loaded["health_checks"] is True  # a kept connection is checked before reuse
     assert loaded["broker"] == "redis://redis.example:6380/2"
     assert loaded["app_broker"] == "redis://redis.example:6380/2"
     assert "data_folder_in" not in loaded["transport"]
@@ -108,10 +111,32 @@ def test_development_defaults_need_no_services(tmp_path):
     # then SQLite, the filesystem broker and console e-mail are used, with DEBUG on
     assert loaded["engine"] == "django.db.backends.sqlite3"
     assert loaded["name"] == str(tmp_path / "var" / "portal.sqlite3")
+    # writers queue for the lock (BEGIN IMMEDIATE + busy timeout) instead of failing
+    assert loaded["options"]["transaction_mode"] == "IMMEDIATE"
+    assert loaded["options"]["timeout"] == 20
+    assert "journal_mode=WAL" in loaded["options"]["init_command"]
     assert loaded["broker"] == "filesystem://"
     assert loaded["transport"]["data_folder_in"].startswith(str(tmp_path / "var"))
     assert loaded["email_backend"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["debug"] is True
+
+
+@pytest.mark.parametrize(
+    ("env", "base_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8010"}, "http://127.0.0.1:8010"),
+        ({"HOST": "0.0.0.0", "PORT": "8010"}, "http://127.0.0.1:8010"),  # noqa: S104 - a wildcard bind
+        ({"HOST": "::1", "PORT": "8010"}, "http://[::1]:8010"),
+        ({"PORT": "8010", "PORTAL_BASE_URL": "https://support.test"}, "https://support.test"),
+    ],
+)
+def test_in_development_links_follow_host_and_port(tmp_path, env, base_url):
+    # given `make run`'s HOST and PORT (the Makefile exports them)
+    # when the development settings are loaded
+    loaded = settings_with(tmp_path, {"DJANGO_SETTINGS_MODULE": "portal.settings.local", **env})
+    # then links in e-mails point where the development server listens, unless told otherwise
+    assert loaded["base_url"] == base_url
 
 
 def test_production_reads_its_variables(tmp_path):

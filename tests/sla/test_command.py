@@ -18,17 +18,22 @@ EXAMPLES = Path(__file__).parent / "data" / "examples.jsonl"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_command(monkeypatch, text: str) -> tuple[list[dict], str, int]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-    out, err = io.StringIO(), io.StringIO()
+def run_command(
+    monkeypatch, text: str | bytes, *args: str, stdout=None
+) -> tuple[list[dict], str, int]:
+    """Run the command in this process on ``text`` as standard input (bytes beneath, as a real
+    standard input has them)."""
+    data = text if isinstance(text, bytes) else text.encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    out, err = stdout or io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
     code = 0
     try:
-        call_command("sla_deadlines")
+        call_command("sla_deadlines", *args)
     except SystemExit as exc:
         code = exc.code
-    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    lines = [json.loads(line) for line in out.getvalue().splitlines()] if stdout is None else []
     return lines, err.getvalue(), code
 
 
@@ -149,19 +154,26 @@ def test_uses_the_calendars_in_the_database(monkeypatch):
     assert expected.date().isoformat() == "2026-12-26"
 
 
-def test_runs_as_a_real_process_without_traceback(tmp_path):
-    """End to end in a fresh process on a freshly migrated SQLite database."""
+@pytest.fixture(scope="module")
+def migrated_env(tmp_path_factory) -> dict[str, str]:
+    """A fresh process's environment on a freshly migrated SQLite database."""
+    var_dir = tmp_path_factory.mktemp("sla-command")
     env = {
         "PATH": "/usr/bin:/bin",
-        "PORTAL_VAR_DIR": str(tmp_path),
+        "PORTAL_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "portal.settings.local",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return env
+
+
+def test_runs_as_a_real_process_without_traceback(migrated_env):
+    """End to end in a fresh process on a freshly migrated SQLite database."""
     case = examples()[2]
     done = subprocess.run(
         [sys.executable, "manage.py", "sla_deadlines"],
         cwd=ROOT,
-        env=env,
+        env=migrated_env,
         input=json.dumps(case["case"]) + "\n{oops\n",
         capture_output=True,
         text=True,
@@ -170,3 +182,111 @@ def test_runs_as_a_real_process_without_traceback(tmp_path):
     assert json.loads(done.stdout.splitlines()[0])["id"] == case["case"]["id"]
     assert done.stderr.startswith("sla_deadlines: line 2: field line:")
     assert "Traceback" not in done.stderr
+
+
+# --- bytes that are not UTF-8, and a reader that goes away -------------------------------------
+
+GOOD = json.dumps(examples()[0]["case"]).encode()
+BAD_BYTES = b'{"id": "bad\xff", "package": "advanced", "type": "incident", "priority": 1}'
+
+
+@pytest.mark.django_db
+def test_bad_bytes_in_a_file_stop_the_run_at_their_line_with_everything_before_written(
+    monkeypatch, tmp_path
+):
+    # given a file whose line 301 is not UTF-8, far beyond the first block a reader decodes
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"\n".join([GOOD] * 300 + [BAD_BYTES] + [GOOD] * 5) + b"\n")
+    # when the command reads it
+    got, err, code = run_command(monkeypatch, "", str(cases))
+    # then the 300 lines before it are written, it is named as bad, and nothing after it runs
+    assert code == 2
+    assert len(got) == 300
+    assert err.startswith("sla_deadlines: line 301: field line: not UTF-8 text")
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_bad_bytes_on_standard_input_are_a_bad_line(monkeypatch):
+    # given standard input whose second line is not UTF-8
+    # when the command reads it
+    got, err, code = run_command(monkeypatch, GOOD + b"\n" + BAD_BYTES + b"\n" + GOOD + b"\n")
+    # then the first line is answered and the run stops at the second
+    assert code == 2
+    assert [line["id"] for line in got] == [examples()[0]["case"]["id"]]
+    assert err.startswith("sla_deadlines: line 2: field line: not UTF-8 text")
+
+
+@pytest.mark.django_db
+def test_undecodable_bytes_passed_as_text_are_a_bad_line(monkeypatch):
+    # given a text standard input carrying a bad byte as a lone surrogate (surrogateescape)
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": "bad\udcff"}\n'))
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    # when the command reads it
+    with pytest.raises(SystemExit) as exited:
+        call_command("sla_deadlines")
+    # then it is refused, not passed through as "bad\udcff"
+    assert exited.value.code == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith("sla_deadlines: line 1: field line: not UTF-8 text")
+
+
+def test_bad_bytes_on_a_real_standard_input(migrated_env):
+    # given a real process, whose standard input Python would decode with surrogateescape
+    # when a line that is not UTF-8 arrives
+    done = subprocess.run(
+        [sys.executable, "manage.py", "sla_deadlines"],
+        cwd=ROOT,
+        env=migrated_env,
+        input=GOOD + b"\n" + BAD_BYTES + b"\n",
+        capture_output=True,
+    )
+    # then it is line 2, bad: exit 2, nothing passed through
+    assert done.returncode == 2
+    assert len(done.stdout.splitlines()) == 1
+    assert b"udcff" not in done.stdout
+    assert done.stderr.decode().startswith("sla_deadlines: line 2: field line: not UTF-8 text")
+
+
+class ClosedPipe(io.StringIO):
+    """Standard output whose reader has gone away."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.django_db
+def test_a_closed_pipe_stops_the_run_quietly(monkeypatch):
+    # given a reader that has gone away
+    # when the command has something to write
+    _, err, code = run_command(monkeypatch, GOOD + b"\n", stdout=ClosedPipe())
+    # then it stops with 141 (as a filter killed by SIGPIPE) and says nothing
+    assert code == 141
+    assert err == ""
+
+
+def test_piped_into_head_it_stops_quietly(migrated_env, tmp_path):
+    # given more cases than a pipe holds (5,000 answers are far more than 64 KiB)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_bytes(b"\n".join([GOOD] * 5000) + b"\n")
+    # when its output goes to `head -1`, which reads one line and leaves
+    with cases.open("rb") as given:
+        command = subprocess.Popen(
+            [sys.executable, "manage.py", "sla_deadlines"],
+            cwd=ROOT,
+            env=migrated_env,
+            stdin=given,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        head = subprocess.Popen(["head", "-1"], stdin=command.stdout, stdout=subprocess.PIPE)
+        command.stdout.close()  # only head reads the pipe now
+        first, _ = head.communicate(timeout=120)
+        errors = command.stderr.read()
+        command.wait(timeout=120)
+    # then head got its line and the command stopped with 141, without a word on stderr
+    assert json.loads(first)["id"] == examples()[0]["case"]["id"]
+    assert command.returncode == 141
+    assert errors == b""

@@ -19,9 +19,10 @@ from sla.terms import INCIDENT, PRIORITIES, Target, Terms, TermsTimeline
 
 __all__ = ["KINDS", "Event", "InvalidEvent", "SlaState", "evaluate"]
 
+# The SPEC's kinds, plus "withdraw": the ticket ends unresolved (SPEC, "Ending a ticket").
 KINDS = frozenset(
     {"first_response", "pause", "resume", "priority", "reclassify", "extend", "resolve", "reopen"}
-)
+) | {"withdraw"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class SlaState:
     reaction_elapsed: timedelta | None
     reaction_at_risk_at: datetime | None
     resolution_at_risk_at: datetime | None
+    # Ended without a resolution: clocks stopped, no further breach; met and breached stay.
+    withdrawn: bool = False
 
 
 def _valid_priority(value: object) -> bool:
@@ -114,12 +117,13 @@ class _Ticket:
 
     def __init__(self, terms: Terms, type_: str, priority: int | None, opened: int) -> None:
         self.terms, self.type, self.priority, self.opened = terms, type_, priority, opened
-        self.extended = self.paused = self.resolved = False
+        self.extended = self.paused = self.resolved = self.withdrawn = False
         self.first_response: int | None = None
         self.first_response_at: datetime | None = None
         self.reaction_breached: int | None = None
         self.resolution_breached: int | None = None
         self.resolved_due: int | None = None
+        self.withdrawn_due: int | None = None
         self.clock_start = opened
         self.stale_targets = False  # terms changed while resolved: retarget on reopen
         self.segments: list[list[int | None]] = [[opened, None]]  # [start, end or None if running]
@@ -127,7 +131,7 @@ class _Ticket:
 
     @property
     def running(self) -> bool:
-        return not self.paused and not self.resolved
+        return not self.paused and not self.resolved and not self.withdrawn
 
     def retarget(self) -> None:
         """After a change of type, priority or extension: the targets and calendar in force.
@@ -150,7 +154,7 @@ class _Ticket:
         A resolved ticket keeps its figures; a reopen picks the new terms up.
         """
         self.terms = terms
-        if self.resolved:
+        if self.resolved or self.withdrawn:
             self.stale_targets = True
             return
         try:
@@ -179,7 +183,12 @@ class _Ticket:
 
     def check(self, t: int) -> None:
         """Record breaches: t strictly after a due in force while unmet (resolution: running)."""
-        if self.first_response is None and self.reaction_breached is None and t > self.reaction_due:
+        if (
+            self.first_response is None
+            and self.reaction_breached is None
+            and not self.withdrawn
+            and t > self.reaction_due
+        ):
             self.reaction_breached = self.reaction_due
         if self.running and self.resolution_breached is None:
             due = self.walk(self.res_target)
@@ -192,6 +201,12 @@ class _Ticket:
         field = f"events[{i}].kind"
         if kind not in KINDS:
             raise InvalidEvent(f"unknown event kind {kind!r}", field=field, index=i)
+        if self.withdrawn:
+            raise InvalidEvent(
+                f"{kind} after withdraw: a withdrawn ticket takes no more events",
+                field=field,
+                index=i,
+            )
         if self.resolved and kind != "reopen":
             raise InvalidEvent(
                 f"{kind} after resolve: only reopen may follow", field=field, index=i
@@ -242,6 +257,13 @@ class _Ticket:
             if self.stale_targets:
                 self.stale_targets = False
                 self.switch_terms(self.terms)
+        elif kind == "withdraw":
+            # The clocks stop here; what was met or breached stays, the rest is never due.
+            if self.running:
+                self.withdrawn_due = self.walk(self.res_target)
+                self.segments[-1][1] = t
+            self.paused = False
+            self.withdrawn = True
 
     def change_priority(self, i: int, event: Event, t: int) -> None:
         if self.type != INCIDENT:
@@ -268,9 +290,11 @@ class _Ticket:
         target = self.res_target
         running = self.running
         due = self.resolved_due if self.resolved else (self.walk(target) if running else None)
+        if self.withdrawn:
+            due = self.withdrawn_due
         at_risk = self.walk(target * 4 // 5) if running else None
         reaction_risk = None
-        if self.first_response is None:
+        if self.first_response is None and not self.withdrawn:
             reaction = td_us(self.target.reaction)
             reaction_risk = rcal.from_us(rcal.deadline_us(self.opened, reaction * 4 // 5))
 
@@ -282,10 +306,10 @@ class _Ticket:
             priority=self.priority,
             reaction_due=rcal.from_us(self.reaction_due),
             first_response_at=self.first_response_at,
-            reaction_met=None if self.first_response is None else self.reaction_breached is None,
+            reaction_met=self._reaction_met(),
             reaction_breached_at=at(self.reaction_breached, rcal),
             resolution_due=at(due),
-            resolution_met=(self.resolution_breached is None) if self.resolved else None,
+            resolution_met=self._resolution_met(),
             resolution_breached_at=at(self.resolution_breached),
             paused=self.paused,
             resolved=self.resolved,
@@ -298,7 +322,19 @@ class _Ticket:
             else timedelta(microseconds=rcal.business_time_us(self.opened, self.first_response)),
             reaction_at_risk_at=reaction_risk,
             resolution_at_risk_at=at(at_risk),
+            withdrawn=self.withdrawn,
         )
+
+    def _reaction_met(self) -> bool | None:
+        """Met or not once replied; a withdrawn ticket keeps only a breach (as not met)."""
+        if self.first_response is not None:
+            return self.reaction_breached is None
+        return False if self.withdrawn and self.reaction_breached is not None else None
+
+    def _resolution_met(self) -> bool | None:
+        if self.resolved:
+            return self.resolution_breached is None
+        return False if self.withdrawn and self.resolution_breached is not None else None
 
 
 def _instant(value: object, field: str, index: int | None = None) -> int:

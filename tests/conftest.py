@@ -85,6 +85,7 @@ SEED_MIGRATIONS = (
     "packages.migrations.0002_seed_packages_components",
     "sla.migrations.0002_seed_calendars_targets",
     "tickets.migrations.0003_seed_beat_schedules",
+    "tickets.migrations.0006_ending_a_ticket",
 )
 
 

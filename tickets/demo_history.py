@@ -44,6 +44,7 @@ from tickets.models import (
 )
 from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
+from tickets.services.ending import ticket_resolve
 from tickets.services.filing import QuotaChoice, ticket_file
 from tickets.services.sla import sla_state_to_ticket
 from tickets.services.status import ticket_set_status
@@ -54,6 +55,7 @@ OPEN_NOW_AGES = (timedelta(minutes=25), timedelta(hours=3), timedelta(hours=30))
 DESCRIPTION = "Demo history: generated to show the SLA dashboard."
 REPLY = "Thank you, we are looking into it."
 ANSWER = "Here are the logs you asked for."
+RESOLVED = "Fixed: the cause and what we did are in the ticket."
 KYIV = ZoneInfo("Europe/Kyiv")
 SUBJECTS = {
     TicketType.INCIDENT: [
@@ -288,13 +290,13 @@ def _through_services(plan: Plan) -> Ticket:
             now=plan.wait[1],
         )
     if plan.resolve_at is not None:
-        ticket_set_status(
+        ticket_resolve(
             ticket=ticket,
-            status=TicketStatus.RESOLVED,
             by=plan.engineer,
-            now=plan.resolve_at,
             root_cause=plan.cause,
             time_spent=plan.spent,
+            message=RESOLVED,
+            now=plan.resolve_at,
         )
     return ticket
 

@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from tickets.services.ending import tickets_close_resolved
 from tickets.services.outbox import outbox_deliver, outbox_deliver_many, outbox_flush_pending
 from tickets.services.quota_jobs import quota_open_deferred as quota_open_deferred_run
 from tickets.services.quota_jobs import quota_reconcile as quota_reconcile_run
@@ -60,3 +61,12 @@ def quota_reconcile() -> dict:
     result = quota_reconcile_run(now=timezone.now())
     logger.info("quota reconciliation: %s", result)
     return {"cleared": result.cleared, "assigned": result.assigned, "notices": result.notices}
+
+
+@shared_task(name="tickets.tasks.close_resolved", max_retries=5, **JOB)
+def close_resolved() -> int:
+    """Beat, hourly: resolved tickets past the reopen window close by themselves."""
+    closed = tickets_close_resolved(now=timezone.now())
+    if closed:
+        logger.info("closed %s resolved tickets past the reopen window", closed)
+    return closed

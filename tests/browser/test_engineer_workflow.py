@@ -1,4 +1,5 @@
-"""An engineer works the priority 1 ticket at the top of the queue from take to resolve.
+"""An engineer works the priority 1 ticket at the top of the queue from take to resolve (root
+cause, time spent and the message to the customer in one form).
 
 The clock is moved (time-machine, ticking, in every thread including the live server's) to
 11:00 UTC+03:00 so the ticket, filed five minutes earlier, is inside incident hours and nothing
@@ -104,20 +105,25 @@ def test_engineer_takes_replies_works_around_waits_and_resolves(page, live_serve
     shot(page, "waiting")
 
     # Resolve without the required fields: errors, nothing lost
-    page.click("button[data-bs-target='#action-status']")
-    page.select_option("#status-form select[name=status]", "resolved")
-    page.fill("#status-form input[name=time_spent_minutes]", "35")
-    page.click("#status-form button[type=submit]")
-    expect(page.locator("#status-form")).to_contain_text("Record the root cause")
-    expect(page.locator("#status-form input[name=time_spent_minutes]")).to_have_value("35")
+    page.click("button[data-bs-target='#action-resolve']")
+    page.fill("#resolve-form input[name=time_spent_minutes]", "35")
+    page.fill("#resolve-form textarea[name=message]", "The carrier fixed its trunk.")
+    page.click("#resolve-form button[type=submit]")
+    expect(page.locator("#resolve-form")).to_contain_text("Record the root cause")
+    expect(page.locator("#resolve-form input[name=time_spent_minutes]")).to_have_value("35")
+    expect(page.locator("#resolve-form textarea[name=message]")).to_have_value(
+        "The carrier fixed its trunk."
+    )
     shot(page, "resolve-refused")
 
-    # Resolve with root cause and time spent
-    page.select_option("#status-form select[name=root_cause]", "third_party")
-    page.click("#status-form button[type=submit]")
+    # Resolve with root cause, time spent and the message to the customer
+    page.select_option("#resolve-form select[name=root_cause]", "third_party")
+    page.click("#resolve-form button[type=submit]")
     expect(page.locator("#ticket-status")).to_have_text(re.compile("Resolved"))
     expect(page.locator("#ticket-root-cause")).to_contain_text("Third party")
     expect(page.locator("#ticket-billable")).to_be_visible()
+    expect(page.locator("#conversation")).to_contain_text("The carrier fixed its trunk.")
+    expect(page.locator("#reopen")).to_be_visible()
     shot(page, "resolved")
 
     ticket = Ticket.objects.get(pk=p1_ticket.pk)

@@ -19,6 +19,10 @@ JUNK_POSTS = [
     {"subject": "<b>x</b>" * 100, "ticket_type": "incident", "priority": "7",
      "component": "abc", "body": "", "status": "exploded", "quota_choice": "free",
      "time_spent": "-5", "root_cause": "aliens", "assignee": "x", "reason": ""},
+    {"reason": "duplicate", "duplicate_of": "1", "root_cause": "product_defect",
+     "time_spent_minutes": "99999999999", "message": "x" * 30000, "status": "withdrawn"},
+    {"reason": "duplicate", "duplicate_of": "#99999999999999999999", "message": "\x00",
+     "time_spent_minutes": "-1", "status": "any"},
 ]
 
 

@@ -6,6 +6,7 @@ ValidationErrors the views put back onto these forms (``add_service_errors``).
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -19,9 +20,11 @@ from packages.models import Component, Customer, SupportPackage
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
 from sla.models import Priority, TicketType
 from tickets.forms.customer import MultipleFileField, attachment_help
-from tickets.models import OPEN_STATUSES, RootCause, TicketStatus
+from tickets.models import OPEN_STATUSES, RootCause, TicketStatus, WithdrawReason
+from tickets.selectors.queue import ANY_STATUS
 
 PRIORITY_CHOICES = [("", "---------"), *Priority.choices]
+TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 
 def staff_users() -> QuerySet:
@@ -89,8 +92,13 @@ class QueueFilterForm(_BootstrapForm):
     )
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", "---------"), *[(s.value, s.label) for s in OPEN_STATUSES]],
+        choices=[
+            ("", _("Open (new, in progress, waiting)")),
+            *TicketStatus.choices,
+            (ANY_STATUS, _("Any status")),
+        ],
         required=False,
+        help_text=_("A search for #123 finds that ticket whatever its status."),
     )
     assignee = StaffUserChoiceField(label=_("Assignee"), queryset=None, required=False)
     mine = forms.BooleanField(label=_("Mine"), required=False)
@@ -161,39 +169,82 @@ class ReplyForm(_BootstrapForm):
 
 
 class StatusForm(_BootstrapForm):
-    status = forms.ChoiceField(label=_("New status"), choices=TicketStatus.choices)
+    """Moves of an open ticket; resolving and withdrawing are their own forms."""
+
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[(s.value, s.label) for s in OPEN_STATUSES]
+    )
+
+
+class ResolveForm(_BootstrapForm):
+    """Resolve: root cause, time spent and the message the customer receives, all required."""
+
     root_cause = forms.ChoiceField(
         label=_("Root cause"),
         choices=[("", "---------"), *RootCause.choices],
-        required=False,
-        help_text=_(
-            "Required to resolve. Anything but a product defect makes the ticket billable."
-        ),
+        help_text=_("Anything but a product defect makes the ticket billable."),
+        error_messages={"required": _("Record the root cause to resolve the ticket.")},
     )
     time_spent_minutes = forms.IntegerField(
         label=_("Time spent (minutes)"),
         min_value=1,
         max_value=100_000,
-        required=False,
-        help_text=_("Required to resolve."),
+        error_messages={
+            "required": _("Record the time spent (more than zero) to resolve the ticket.")
+        },
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == TicketStatus.RESOLVED:
-            if not cleaned.get("root_cause") and "root_cause" not in self.errors:
-                self.add_error("root_cause", _("Record the root cause to resolve the ticket."))
-            if not cleaned.get("time_spent_minutes") and "time_spent_minutes" not in self.errors:
-                self.add_error(
-                    "time_spent_minutes",
-                    _("Record the time spent (more than zero) to resolve the ticket."),
-                )
-        return cleaned
+    message = forms.CharField(
+        label=_("Message to the customer"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done. It is sent as a public reply with the resolution."),
+        error_messages={
+            "required": _("Tell the customer what was done: the message is sent with it.")
+        },
+    )
 
     @property
     def time_spent(self) -> timedelta | None:
         minutes = self.cleaned_data.get("time_spent_minutes")
         return timedelta(minutes=minutes) if minutes else None
+
+
+class WithdrawForm(_BootstrapForm):
+    """An engineer withdraws a duplicate (of the same organisation's ticket) or spam."""
+
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (WithdrawReason.DUPLICATE.value, WithdrawReason.DUPLICATE.label),
+            (WithdrawReason.SPAM.value, WithdrawReason.SPAM.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of ticket"),
+        required=False,
+        max_length=20,
+        help_text=_("Its number, e.g. #123 (the same customer's)."),
+    )
+
+    def clean_duplicate_of(self) -> int | None:
+        text = (self.cleaned_data.get("duplicate_of") or "").strip()
+        if not text:
+            return None
+        match = TICKET_NUMBER.match(text)
+        if not match:
+            raise ValidationError(_("Give a ticket number, e.g. #123."))
+        return int(match.group(1))
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("reason") == WithdrawReason.DUPLICATE
+            and cleaned.get("duplicate_of") is None
+            and "duplicate_of" not in self.errors
+        ):
+            self.add_error("duplicate_of", _("Give the number of the ticket it duplicates."))
+        return cleaned
 
 
 class PriorityForm(_BootstrapForm):

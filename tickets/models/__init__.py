@@ -10,7 +10,7 @@ from .activity import (
     attachment_path,
 )
 from .notifications import OutboxMessage, QuotaNotice, SlaAlert, SlaAlertKind, SlaMetric
-from .ticket import OPEN_STATUSES, RootCause, Ticket, TicketStatus
+from .ticket import OPEN_STATUSES, RootCause, Ticket, TicketStatus, WithdrawReason
 
 __all__ = [
     "OPEN_STATUSES",
@@ -28,5 +28,6 @@ __all__ = [
     "Ticket",
     "TicketChange",
     "TicketStatus",
+    "WithdrawReason",
     "attachment_path",
 ]

@@ -23,6 +23,7 @@ class SlaEventKind(models.TextChoices):
     EXTEND = "extend", _("SLA extended")
     RESOLVE = "resolve", _("Resolved")
     REOPEN = "reopen", _("Reopened")
+    WITHDRAW = "withdraw", _("Withdrawn")
 
 
 class SlaEvent(models.Model):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +18,18 @@ class TicketStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for customer")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
+
+
+class WithdrawReason(models.TextChoices):
+    """Why a ticket ended without a resolution: the contact's, or the engineer's two."""
+
+    NOT_NEEDED = "not_needed", _("No longer needed")
+    DUPLICATE = "duplicate", _("Duplicate of another ticket")
+    SPAM = "spam", _("Spam")
 
 
 class RootCause(models.TextChoices):
@@ -86,6 +95,16 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # Withdrawal: the ticket ended unresolved; its unmet targets leave the compliance figures.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdraw_reason = models.CharField(
+        _("withdrawn because"), max_length=20, choices=WithdrawReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="duplicates",
+    )
+
     # SLA state as computed by sla.clock (see tickets.sla_sync).
     reaction_due = models.DateTimeField(_("reaction due"), null=True, blank=True)
     reaction_met = models.BooleanField(_("reaction met"), null=True, blank=True)
@@ -130,6 +149,23 @@ class Ticket(models.Model):
                 condition=Q(time_spent__isnull=True) | Q(time_spent__gte=timedelta(0)),
                 name="ticket_time_spent_non_negative",
             ),
+            # Withdrawn tickets carry when and why; no other ticket does.
+            models.CheckConstraint(
+                condition=Q(
+                    status="withdrawn",
+                    withdrawn_at__isnull=False,
+                    withdraw_reason__in=WithdrawReason.values,
+                )
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True, withdraw_reason="")),
+                name="ticket_withdrawn_has_reason",
+            ),
+            # Exactly the duplicates name the ticket they duplicate, and never themselves.
+            models.CheckConstraint(
+                condition=(Q(withdraw_reason="duplicate") & Q(duplicate_of__isnull=False)
+                           & ~Q(duplicate_of=F("id")))
+                | (~Q(withdraw_reason="duplicate") & Q(duplicate_of__isnull=True)),
+                name="ticket_duplicate_names_another",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_due"], name="ticket_queue_idx"),
@@ -165,7 +201,7 @@ class Ticket(models.Model):
                     "opened_at", "customer", "contract", "ticket_type", "priority",
                     "reaction_met", "resolution_met", "reaction_due", "resolution_due",
                     "reaction_breached_at", "resolution_breached_at", "reaction_elapsed",
-                    "resolution_elapsed",
+                    "resolution_elapsed", "status",
                 ],
                 name="ticket_dash_counts_idx",
             ),
@@ -199,6 +235,10 @@ class Ticket(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == TicketStatus.WITHDRAWN
 
     @property
     def reference(self) -> str:

@@ -73,7 +73,7 @@ def customer_history(ticket: Ticket) -> QuerySet[TicketChange]:
 
 def deferred_month(ticket: Ticket) -> date | None:
     """The month a deferred request will open in: the one after the month it was filed."""
-    if not ticket.is_deferred:
+    if not ticket.is_deferred or ticket.status == TicketStatus.WITHDRAWN:
         return None
     filed = quota_month_of(ticket.created_at, ticket.contract.time_zone)
     return date(filed.year + filed.month // 12, filed.month % 12 + 1, 1)
@@ -81,7 +81,8 @@ def deferred_month(ticket: Ticket) -> date | None:
 
 @dataclass(frozen=True)
 class SlaBadge:
-    """How one metric stands: met, breached, paused, due (running) or none (not applicable)."""
+    """How one metric stands: met, breached, paused, due (running), withdrawn (ended unmet:
+    counts neither way) or none (not applicable)."""
 
     state: str
     due: datetime | None
@@ -94,6 +95,8 @@ def reaction_badge(ticket: Ticket, *, now: datetime) -> SlaBadge:
         return SlaBadge("breached", ticket.reaction_due)
     if ticket.reaction_met:
         return SlaBadge("met", ticket.reaction_due)
+    if ticket.status == TicketStatus.WITHDRAWN:
+        return SlaBadge("withdrawn", None)
     return SlaBadge("due", ticket.reaction_due)
 
 
@@ -104,6 +107,8 @@ def resolution_badge(ticket: Ticket, *, now: datetime) -> SlaBadge:
         return SlaBadge("breached", ticket.resolution_due)
     if ticket.resolution_met:
         return SlaBadge("met", ticket.resolution_due)
+    if ticket.status == TicketStatus.WITHDRAWN:
+        return SlaBadge("withdrawn", None)
     if ticket.sla_paused or ticket.status == TicketStatus.WAITING:
         return SlaBadge("paused", None)
     return SlaBadge("due", ticket.resolution_due)

@@ -7,6 +7,8 @@ ticket belongs to the month it was *opened* in (deferred requests count from whe
   reaction due time has passed; it is **met** when ``reaction_met`` is true.
 * Resolution is **due** once the ticket was resolved (``resolution_met`` set), breached, or its
   resolution due time has passed; it is **met** when ``resolution_met`` is true.
+* A withdrawn ticket's unmet targets are neither met nor breached: it is due only for what was
+  met or breached before it was withdrawn. The page says how many tickets were withdrawn.
 * Compliance = met ÷ due. Medians are over business time: reaction of replied tickets,
   resolution of resolved ones. They are overall figures (the period, the selected month and
   each month of the trend), not per package, customer, type or priority.
@@ -68,6 +70,8 @@ class ComplianceRow:
     median_resolution: Decimal | None = None
     month_median_reaction: Decimal | None = None  # the overall row: the selected month
     month_median_resolution: Decimal | None = None
+    withdrawn: int = 0  # tickets of the period withdrawn (their unmet targets are not due)
+    month_withdrawn: int | None = None
 
 
 @dataclass
@@ -101,7 +105,7 @@ def _label(name: str, value, label) -> str:
     return str(label)
 
 
-SUMMED = ("r_met", "r_due", "s_met", "s_due", "r_timed", "s_timed")
+SUMMED = ("r_met", "r_due", "s_met", "s_due", "r_timed", "s_timed", "w")
 
 
 @dataclass
@@ -130,8 +134,10 @@ class _Sums:
             resolution=Ratio(s_met, s_due),
             median_reaction=hours(medians[0]),
             median_resolution=hours(medians[1]),
+            withdrawn=self.period[6],
         )
         if with_month:
+            row.month_withdrawn = self.month[6]
             m_r_met, m_r_due, m_s_met, m_s_due = self.month[:4]
             row.month_reaction = Ratio(m_r_met, m_r_due)
             row.month_resolution = Ratio(m_s_met, m_s_due)

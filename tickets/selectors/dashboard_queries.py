@@ -30,6 +30,9 @@ from django.db.models import (
     When,
 )
 
+# Withdrawn tickets' unmet targets are neither met nor breached: once withdrawn, a ticket is due
+# only for what was met or breached before (the engine then sets met true or false).
+WITHDRAWN = Q(status="withdrawn")
 REACTION_MET = Q(reaction_met=True)
 RESOLUTION_MET = Q(resolution_met=True)
 # Whose business time enters the medians: replied tickets (reaction), resolved ones (resolution).
@@ -53,7 +56,7 @@ def reaction_due_q(now: datetime) -> Q:
     return (
         Q(reaction_met__isnull=False)
         | Q(reaction_breached_at__isnull=False)
-        | Q(reaction_due__lt=now)
+        | (Q(reaction_due__lt=now) & ~WITHDRAWN)
     )
 
 
@@ -61,7 +64,7 @@ def resolution_due_q(now: datetime) -> Q:
     return (
         Q(resolution_met__isnull=False)
         | Q(resolution_breached_at__isnull=False)
-        | Q(resolution_due__lt=now)
+        | (Q(resolution_due__lt=now) & ~WITHDRAWN)
     )
 
 
@@ -97,6 +100,7 @@ def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
             s_met=Count("pk", filter=s_due & RESOLUTION_MET),
             r_timed=Count("pk", filter=REACTION_TIMED),  # how many enter the medians
             s_timed=Count("pk", filter=RESOLUTION_TIMED),
+            w=Count("pk", filter=WITHDRAWN),  # withdrawn tickets, shown beside the figures
         )
         .order_by()
     )

@@ -37,6 +37,7 @@ def reaction_breached_now(ticket: Ticket, now: datetime) -> bool:
         return True
     return (
         ticket.first_response_at is None
+        and not ticket.is_withdrawn  # its clocks stopped: only a recorded breach counts
         and ticket.reaction_due is not None
         and ticket.reaction_due < now
     )

@@ -14,6 +14,7 @@ from tickets.models import Attachment, Message, MessageKind, SlaEventKind, Ticke
 from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_reply
 from tickets.services.sla import sla_event_append
+from tickets.services.status import follow_up_refusal
 from tickets.services.ticket_lock import ticket_change_sla
 
 
@@ -26,9 +27,13 @@ def message_add(
     body: str,
     now: datetime,
     attachments: Sequence = (),
+    notify: bool = True,
 ) -> Message:
     """Add a conversation entry. The first public reply meets the reaction target; a
-    customer's comment on a ticket waiting for them resumes its resolution clock."""
+    customer's comment on a ticket waiting for them resumes its resolution clock. On an ended
+    ticket (resolved, closed, withdrawn) a staff reply is conversation only: no SLA event, no
+    SLA figure moves; a contact is told what to do instead (reopen, or file a new ticket).
+    ``notify=False``: the caller tells the customer itself (resolve sends one mail)."""
     role = role_of(author)
     if role == Role.CONTACT:
         if kind != MessageKind.CUSTOMER_COMMENT:
@@ -45,11 +50,10 @@ def message_add(
     ticket = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
     if ticket.is_deferred and kind == MessageKind.PUBLIC_REPLY:
         raise ValidationError(_("This request is deferred to next month; it opens then."))
-    if kind == MessageKind.CUSTOMER_COMMENT and ticket.status in (
-        TicketStatus.RESOLVED, TicketStatus.CLOSED
-    ):
-        raise ValidationError(_("This ticket is %(status)s; reopen it to add a comment.") % {
-            "status": ticket.get_status_display().lower()})
+    if kind == MessageKind.CUSTOMER_COMMENT:
+        refusal = follow_up_refusal(ticket, now=now)
+        if refusal:
+            raise ValidationError(refusal)
 
     message = Message.objects.create(
         ticket=ticket, author=author, kind=kind, body=body, created_at=now
@@ -61,8 +65,13 @@ def message_add(
         )
 
     if kind == MessageKind.PUBLIC_REPLY:
-        _after_public_reply(ticket, author=author, now=now)
-        notify_customer_of_reply(ticket, message)
+        if ticket.is_open:
+            _after_public_reply(ticket, author=author, now=now)
+        else:
+            history_record(ticket=ticket, actor=author, at=now, action="reply")
+            Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+        if notify:
+            notify_customer_of_reply(ticket, message)
     elif kind == MessageKind.CUSTOMER_COMMENT and ticket.status == TicketStatus.WAITING:
         with ticket_change_sla(ticket, actor=author, now=now, action="status", field="status",
                                old=ticket.get_status_display()) as change:

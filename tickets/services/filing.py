@@ -166,7 +166,7 @@ def ticket_open_deferred(*, ticket: Ticket, now: datetime) -> bool:
         pk=ticket.contract_id
     )
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if not ticket.is_deferred:
+    if not ticket.is_deferred or ticket.status == TicketStatus.WITHDRAWN:
         return False
     status = quota_status(contract=contract, now=now)
     if status.exhausted:

@@ -48,9 +48,15 @@ def notify_customer_of_reply(ticket: Ticket, message: Message) -> None:
         "ref": ticket.reference, "subject": ticket.subject}, message=message)
 
 
-def notify_customer_of_status(ticket: Ticket, old_status: str, new_status: str) -> None:
+def notify_customer_of_status(
+    ticket: Ticket, old_status: str, new_status: str, *, note: str = "",
+    message: Message | None = None,
+) -> None:
+    """A status change; ``note`` says why (e.g. the ticket it duplicates), ``message`` is the
+    reply that came with it (resolve: one mail, not two)."""
     from tickets.models import TicketStatus
 
     _send(ticket, "status", _("[%(ref)s] Status: %(status)s") % {
         "ref": ticket.reference, "status": TicketStatus(new_status).label},
-        old_status=TicketStatus(old_status).label, new_status=TicketStatus(new_status).label)
+        old_status=TicketStatus(old_status).label, new_status=TicketStatus(new_status).label,
+        note=note, message=message)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from packages.models import Contact, Contract
 from packages.selectors import contract_covers
 from sla.models import TicketType
-from tickets.models import QuotaNotice, Ticket
+from tickets.models import QuotaNotice, Ticket, TicketStatus
 from tickets.selectors.quota import quota_month_of, quota_status
 from tickets.services.filing import ticket_open_deferred
 from tickets.services.outbox import outbox_enqueue
@@ -50,6 +50,7 @@ def contract_open_deferred(*, contract: Contract, now: datetime) -> int:
         Ticket.objects.filter(
             contract=contract, is_deferred=True, created_at__lt=_month_start(contract, now)
         )
+        .exclude(status=TicketStatus.WITHDRAWN)  # withdrawn before it opened: it never does
         .order_by("created_at", "pk")
         .only("pk", "contract_id")
     )
@@ -68,6 +69,7 @@ def quota_open_deferred(*, now: datetime) -> int:
     """The hourly job: every contract with deferred requests, in its own time zone."""
     contract_ids = (
         Ticket.objects.filter(is_deferred=True)
+        .exclude(status=TicketStatus.WITHDRAWN)
         .order_by()
         .values_list("contract_id", flat=True)
         .distinct()

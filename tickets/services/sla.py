@@ -125,7 +125,7 @@ def sla_state_to_ticket(ticket: Ticket, state: SlaState) -> None:
     ticket.resolution_target = state.resolution_target
     ticket.sla_paused = state.paused
     ticket.sla_extended = state.extended
-    if state.resolved or (state.paused and state.first_response_at is not None):
+    if state.resolved or state.withdrawn or (state.paused and state.first_response_at is not None):
         ticket.next_due = None
     elif state.first_response_at is None:
         ticket.next_due = state.reaction_due

@@ -75,6 +75,9 @@ def describe_sla_change(before: SlaState | None, after: SlaState, time_zone: str
             parts.append(_("resolution met"))
         else:
             parts.append(_("resolved after a resolution breach"))
+    if not before.withdrawn and after.withdrawn:
+        parts.append(_("clocks stopped: targets not yet met or breached leave the compliance "
+                       "figures"))
     if before.resolved and not after.resolved:
         parts.append(_("reopened: resolution clock resumed, due %(d)s") % {
             "d": describe_due(after.resolution_due, time_zone)})

@@ -1,8 +1,9 @@
-"""Status changes and the SLA events they imply.
+"""Status moves of an open ticket, and what an ended ticket still allows (in words).
 
-waiting for customer pauses the resolution clock; leaving it resumes; resolving ends the clock
-(a paused one at that moment); reopening a resolved ticket resumes it. Closing an unresolved
-ticket resolves it first.
+While a ticket is open an engineer moves it between New, In progress and Waiting for customer:
+waiting pauses the resolution clock, leaving it resumes. Ending a ticket (resolve, withdraw,
+close) and reopening it are their own actions (tickets.services.ending). The refusals below are
+the one place that says, truthfully for each case, why something cannot happen and what to do.
 """
 
 from __future__ import annotations
@@ -13,98 +14,134 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from packages.roles import Role, role_of
-from tickets.models import OPEN_STATUSES, RootCause, SlaEventKind, Ticket, TicketStatus
+from tickets.models import OPEN_STATUSES, SlaEventKind, Ticket, TicketStatus
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
 from tickets.services.ticket_lock import ticket_change_sla
 
-STAFF_TARGETS = {TicketStatus.IN_PROGRESS, TicketStatus.WAITING, TicketStatus.RESOLVED,
-                 TicketStatus.CLOSED, TicketStatus.NEW}
-CONTACT_TARGETS = {TicketStatus.CLOSED, TicketStatus.IN_PROGRESS}  # close, or reopen
+STAFF_TARGETS = frozenset(OPEN_STATUSES)
 
 
 def reopen_deadline(ticket: Ticket) -> datetime | None:
-    done = ticket.resolved_at or ticket.closed_at
-    return None if done is None else done + timedelta(days=settings.PORTAL_REOPEN_DAYS)
+    """Until when a resolved ticket can be reopened (None: it is not resolved)."""
+    if ticket.status != TicketStatus.RESOLVED or ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=settings.PORTAL_REOPEN_DAYS)
 
 
 def can_reopen(ticket: Ticket, *, now: datetime) -> bool:
     deadline = reopen_deadline(ticket)
-    return (
-        ticket.status == TicketStatus.RESOLVED
-        and deadline is not None and now <= deadline
-    )
+    return deadline is not None and now <= deadline
+
+
+def deferred_refusal() -> str:
+    return _("This request is deferred to next month; it opens then.")
+
+
+def not_open_refusal(ticket: Ticket) -> str:
+    """An action for open tickets (resolve, withdraw) on an ended one."""
+    return _("%(ref)s is %(status)s already.") % {
+        "ref": ticket.reference,
+        "status": ticket.get_status_display().lower(),
+    }
+
+
+def _file_new(ticket: Ticket) -> str:
+    """An ended ticket that can no longer be reopened: say why, and to file a new one."""
+    ref = ticket.reference
+    if ticket.status == TicketStatus.WITHDRAWN:
+        return _(
+            "%(ref)s was withdrawn and cannot be reopened: file a new ticket and mention %(ref)s."
+        ) % {"ref": ref}
+    if ticket.status == TicketStatus.CLOSED:
+        return _(
+            "%(ref)s is closed and cannot be reopened: file a new ticket and mention %(ref)s."
+        ) % {"ref": ref}
+    days = settings.PORTAL_REOPEN_DAYS
+    return ngettext(
+        "%(ref)s was resolved more than %(days)d day ago and can no longer be reopened: "
+        "file a new ticket and mention %(ref)s.",
+        "%(ref)s was resolved more than %(days)d days ago and can no longer be reopened: "
+        "file a new ticket and mention %(ref)s.",
+        days,
+    ) % {"ref": ref, "days": days}
+
+
+def reopen_refusal(ticket: Ticket, *, now: datetime) -> str | None:
+    """Why this ticket cannot be reopened now (None: it can)."""
+    if ticket.is_deferred:
+        return deferred_refusal()
+    if ticket.is_open:
+        return _("%(ref)s is still open (%(status)s): there is nothing to reopen.") % {
+            "ref": ticket.reference,
+            "status": ticket.get_status_display().lower(),
+        }
+    if can_reopen(ticket, now=now):
+        return None
+    return _file_new(ticket)
+
+
+def follow_up_refusal(ticket: Ticket, *, now: datetime) -> str | None:
+    """Why a contact cannot comment on this ticket, and what to do instead (None: they can)."""
+    if ticket.is_deferred:
+        return _("This request is deferred; you can reply once it opens.")
+    if ticket.is_open:
+        return None
+    if can_reopen(ticket, now=now):
+        return _(
+            "%(ref)s is resolved. If the problem is not solved, reopen it to continue the "
+            "conversation."
+        ) % {"ref": ticket.reference}
+    if ticket.status == TicketStatus.RESOLVED:
+        return _file_new(ticket)
+    if ticket.status == TicketStatus.WITHDRAWN:
+        text = _("%(ref)s was withdrawn: to follow up, file a new ticket and mention %(ref)s.")
+    else:
+        text = _("%(ref)s is closed: to follow up, file a new ticket and mention %(ref)s.")
+    return text % {"ref": ticket.reference}
+
+
+def change_refusal(ticket: Ticket, *, now: datetime) -> str | None:
+    """Why staff cannot change this ticket's status, priority, type or SLA (None: they can)."""
+    if ticket.is_deferred:
+        return deferred_refusal()
+    if ticket.is_open:
+        return None
+    if can_reopen(ticket, now=now):
+        return _("%(ref)s is resolved: reopen it first.") % {"ref": ticket.reference}
+    return _("%(ref)s is %(status)s: it can no longer change.") % {
+        "ref": ticket.reference,
+        "status": ticket.get_status_display().lower(),
+    }
 
 
 @transaction.atomic
-def ticket_set_status(
-    *,
-    ticket: Ticket,
-    status: str,
-    by,
-    now: datetime,
-    root_cause: str = "",
-    time_spent: timedelta | None = None,
-) -> Ticket:
-    """Move a ticket to ``status`` with the SLA events that implies, and tell the customer."""
-    role = role_of(by)
-    allowed = STAFF_TARGETS if role in (Role.ENGINEER, Role.MANAGER) else (
-        CONTACT_TARGETS if role == Role.CONTACT else set())
-    if status not in allowed:
+def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime) -> Ticket:
+    """Move an open ticket between New, In progress and Waiting for customer (staff only)."""
+    if role_of(by) not in (Role.ENGINEER, Role.MANAGER):
         raise PermissionDenied
+    if status not in STAFF_TARGETS:
+        raise ValidationError(
+            {"status": _("Resolve, withdraw or reopen a ticket with its own action.")}
+        )
     ticket = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
+    refusal = change_refusal(ticket, now=now)
+    if refusal:
+        raise ValidationError(refusal)
     old = ticket.status
     if status == old:
         return ticket
-    if ticket.is_deferred:
-        raise ValidationError(_("This request is deferred to next month; it opens then."))
-
-    was_open = old in OPEN_STATUSES
-    if status in OPEN_STATUSES and not was_open and not can_reopen(ticket, now=now):
-        raise ValidationError(
-            _("This ticket can no longer be reopened: only a resolved ticket can, within "
-              "%(days)d days. File a new one and mention %(ref)s.")
-            % {"days": settings.PORTAL_REOPEN_DAYS, "ref": ticket.reference}
-        )
-    if status == TicketStatus.RESOLVED and role != Role.CONTACT:
-        _check_resolution(root_cause, time_spent)
-
-    with ticket_change_sla(ticket, actor=by, now=now, action="status", field="status",
-                           old=ticket.get_status_display()) as change:
-        if was_open and status not in OPEN_STATUSES:
-            # Resolve (or close unresolved): the engine ends a paused clock at this moment.
-            if old != TicketStatus.RESOLVED:
-                sla_event_append(ticket=ticket, kind=SlaEventKind.RESOLVE, at=now)
-                ticket.resolved_at = now
-            if status == TicketStatus.RESOLVED and root_cause:
-                ticket.root_cause = root_cause
-                ticket.time_spent = time_spent
-                ticket.is_billable = ticket.is_billable or root_cause != RootCause.PRODUCT_DEFECT
-        elif not was_open and status in OPEN_STATUSES:
-            sla_event_append(ticket=ticket, kind=SlaEventKind.REOPEN, at=now)
-            ticket.resolved_at = ticket.closed_at = None
-            if status == TicketStatus.WAITING:
-                sla_event_append(ticket=ticket, kind=SlaEventKind.PAUSE, at=now)
-        elif old == TicketStatus.WAITING and status != TicketStatus.WAITING:
+    with ticket_change_sla(
+        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+    ) as change:
+        if old == TicketStatus.WAITING:
             sla_event_append(ticket=ticket, kind=SlaEventKind.RESUME, at=now)
         elif status == TicketStatus.WAITING:
             sla_event_append(ticket=ticket, kind=SlaEventKind.PAUSE, at=now)
-        if status == TicketStatus.CLOSED:
-            ticket.closed_at = now
         ticket.status = status
         change.new = ticket.get_status_display()
-    if role != Role.CONTACT or status != TicketStatus.CLOSED:
-        notify_customer_of_status(ticket, old, status)
+    notify_customer_of_status(ticket, old, status)
     return ticket
-
-
-def _check_resolution(root_cause: str, time_spent: timedelta | None) -> None:
-    errors = {}
-    if root_cause not in RootCause.values:
-        errors["root_cause"] = _("Record the root cause to resolve the ticket.")
-    if time_spent is None or time_spent <= timedelta(0):
-        errors["time_spent"] = _("Record the time spent (more than zero) to resolve the ticket.")
-    if errors:
-        raise ValidationError(errors)

@@ -11,16 +11,38 @@ with the SLA effect in words. The caller holds the ticket row lock (select_for_u
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from sla.clock import InvalidEvent
 from sla.selectors import terms_for_contract
 from tickets.models import Ticket
 from tickets.services.history import history_record
 from tickets.services.sla import sla_state_to_ticket, ticket_sla_state
 from tickets.services.sla_effects import describe_sla_change
+
+
+def engine_errors(func):
+    """An event the engine refuses becomes a ValidationError in words. Put it outside the
+    atomic block: the transaction is rolled back before the error is mapped."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InvalidEvent as exc:
+            raise ValidationError(
+                _("The SLA rules do not allow this now: %(why)s.") % {"why": exc.message},
+                code="invalid_event",
+            ) from exc
+
+    return wrapper
 
 
 @dataclass

@@ -8,9 +8,8 @@ engine refuses (sla.clock.InvalidEvent) rolls it all back and comes out as a Val
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from packages.models import Component
 from packages.roles import is_manager, is_support_staff
-from sla.clock import InvalidEvent
 from sla.models import Priority, TicketType
 from sla.selectors import is_counting_type
 from tickets.attachments import attachment_validate
@@ -27,24 +25,9 @@ from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
 from tickets.services.filing import ticket_check_rules
 from tickets.services.sla import sla_event_append
-from tickets.services.status import ticket_set_status
+from tickets.services.status import change_refusal, ticket_set_status
+from tickets.services.ticket_lock import engine_errors as _engine_errors
 from tickets.services.ticket_lock import ticket_change_sla
-
-
-def _engine_errors(func):
-    """Outside the atomic block: the transaction is rolled back before the error is mapped."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InvalidEvent as exc:
-            raise ValidationError(
-                _("The SLA rules do not allow this now: %(why)s.") % {"why": exc.message},
-                code="invalid_event",
-            ) from exc
-
-    return wrapper
 
 
 def _require_staff(user) -> None:
@@ -60,14 +43,10 @@ def _lock(ticket: Ticket) -> Ticket:
     )
 
 
-def _require_open_clock(ticket: Ticket) -> None:
-    if ticket.is_deferred:
-        raise ValidationError(_("This request is deferred to next month; it opens then."))
-    if not ticket.is_open:
-        raise ValidationError(
-            _("This ticket is %(status)s: reopen it first.")
-            % {"status": ticket.get_status_display().lower()}
-        )
+def _require_open_clock(ticket: Ticket, now: datetime) -> None:
+    refusal = change_refusal(ticket, now=now)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _check_rules(ticket: Ticket, *, ticket_type: str, priority: int | None) -> None:
@@ -147,25 +126,10 @@ def ticket_reply(
 
 @_engine_errors
 @transaction.atomic
-def ticket_status_change(
-    *,
-    ticket: Ticket,
-    status: str,
-    by,
-    now: datetime,
-    root_cause: str = "",
-    time_spent: timedelta | None = None,
-) -> Ticket:
-    """Status through tickets.services.status (waiting pauses, resolving needs cause + time)."""
+def ticket_status_change(*, ticket: Ticket, status: str, by, now: datetime) -> Ticket:
+    """New, In progress or Waiting for customer (waiting pauses the resolution clock)."""
     _require_staff(by)
-    return ticket_set_status(
-        ticket=ticket,
-        status=status,
-        by=by,
-        now=now,
-        root_cause=root_cause,
-        time_spent=time_spent,
-    )
+    return ticket_set_status(ticket=ticket, status=status, by=by, now=now)
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -179,11 +143,13 @@ def ticket_priority_change(
     """Change an incident's priority; with ``workaround`` the engine may start a new clock."""
     _require_staff(by)
     ticket = _lock(ticket)
-    _require_open_clock(ticket)
+    _require_open_clock(ticket, now)
     if ticket.ticket_type != TicketType.INCIDENT:
         raise ValidationError({"priority": _("Only incidents have a priority.")})
     if priority == ticket.priority:
-        raise ValidationError({"priority": _("The ticket already has this priority.")})
+        if not workaround:
+            raise ValidationError({"priority": _("The ticket already has this priority.")})
+        return _workaround_noted(ticket, by=by, now=now)
     _check_rules(ticket, ticket_type=ticket.ticket_type, priority=priority)
     old = ticket.priority
     with ticket_change_sla(
@@ -208,6 +174,18 @@ def ticket_priority_change(
     return ticket
 
 
+def _workaround_noted(ticket: Ticket, *, by, now: datetime) -> Ticket:
+    """A workaround on the same priority is an ordinary change (SPEC): recorded, no new clock."""
+    with ticket_change_sla(
+        ticket, actor=by, now=now, action="priority", new=_priority_label(ticket.priority)
+    ) as change:
+        change.note = _(
+            "Workaround applied; the priority stays the same, so the resolution clock goes on "
+            "(only lowering a priority 1 or 2 incident starts a new clock)."
+        )
+    return ticket
+
+
 @_engine_errors
 @transaction.atomic
 def ticket_reclassify(
@@ -220,7 +198,7 @@ def ticket_reclassify(
     """
     _require_staff(by)
     ticket = _lock(ticket)
-    _require_open_clock(ticket)
+    _require_open_clock(ticket, now)
     if ticket_type != TicketType.INCIDENT:
         priority = None
     if ticket_type == ticket.ticket_type:
@@ -299,7 +277,7 @@ def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime) -> Tick
     if not reason:
         raise ValidationError({"reason": _("Say why the SLA is extended.")})
     ticket = _lock(ticket)
-    _require_open_clock(ticket)
+    _require_open_clock(ticket, now)
     if ticket.sla_extended:
         raise ValidationError(_("The SLA of this ticket is already extended."))
     with ticket_change_sla(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from packages.roles import contact_of, is_support_staff
 from packages.selectors import contract_in_force
 from tickets.forms.customer import CommentForm, TicketFileForm, add_service_errors
-from tickets.models import MessageKind, TicketStatus
+from tickets.models import MessageKind, TicketStatus, WithdrawReason
 from tickets.selectors.access import attachment_for_user, ticket_for_user
 from tickets.selectors.customer import (
     LIST_STATES,
@@ -32,8 +32,14 @@ from tickets.selectors.customer import (
     customer_ticket_list,
 )
 from tickets.services.conversation import message_add
+from tickets.services.ending import ticket_close, ticket_reopen, ticket_withdraw
 from tickets.services.filing import QuotaExhausted, ticket_file
-from tickets.services.status import can_reopen, reopen_deadline, ticket_set_status
+from tickets.services.status import (
+    can_reopen,
+    follow_up_refusal,
+    not_open_refusal,
+    reopen_deadline,
+)
 
 PAGE_SIZE = 25
 
@@ -145,19 +151,19 @@ def _detail_context(request, ticket, *, comment_form=None) -> dict:
     now = timezone.now()
     annotate_badges([ticket], now=now)
     messages_ = list(customer_messages(ticket))
+    is_contact = contact_of(request.user) is not None
+    follow_up = follow_up_refusal(ticket, now=now)
     return {
         "ticket": ticket,
         "conversation": messages_,
         "filing_attachments": list(customer_filing_attachments(ticket)),
         "history": list(customer_history(ticket)),
         "comment_form": comment_form or CommentForm(),
-        "can_comment": contact_of(request.user) is not None
-        and ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-        and not ticket.is_deferred,
-        "can_close": contact_of(request.user) is not None
-        and ticket.status != TicketStatus.CLOSED
-        and not ticket.is_deferred,
-        "can_reopen": contact_of(request.user) is not None and can_reopen(ticket, now=now),
+        "can_comment": is_contact and follow_up is None,
+        "follow_up_note": follow_up,
+        "can_withdraw": is_contact and ticket.is_open,
+        "can_close": is_contact and ticket.status == TicketStatus.RESOLVED,
+        "can_reopen": is_contact and can_reopen(ticket, now=now),
         "reopen_until": reopen_deadline(ticket),
         "read_only": contact_of(request.user) is None,
     }
@@ -200,31 +206,50 @@ def comment(request, pk: int):
     return render(request, "tickets/customer/detail.html", context)
 
 
-def _set_status(request, pk: int, status: str, done: str):
+def _end(request, pk: int, action, done: str):
+    """POST one of the contact's ending actions; a refusal comes back as a message."""
     _contact_or_404(request)
     ticket = ticket_for_user(request.user, pk)
     try:
-        ticket_set_status(ticket=ticket, status=status, by=request.user, now=timezone.now())
+        action(ticket=ticket, by=request.user, now=timezone.now())
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
     except PermissionDenied:
         raise Http404 from None
     else:
-        messages.success(request, done)
+        messages.success(request, done % {"ref": ticket.reference})
     return redirect("tickets:detail", pk=ticket.pk)
 
 
 @login_required
 @require_POST
 def close(request, pk: int):
-    return _set_status(request, pk, TicketStatus.CLOSED, _("The ticket is closed."))
+    """The contact confirms the resolution: the ticket closes."""
+    return _end(request, pk, ticket_close, _("Thank you: %(ref)s is closed."))
 
 
 @login_required
 @require_POST
 def reopen(request, pk: int):
-    return _set_status(request, pk, TicketStatus.IN_PROGRESS, _("The ticket is reopened."))
+    return _end(request, pk, ticket_reopen, _("%(ref)s is reopened."))
+
+
+def _withdraw_not_needed(*, ticket, by, now):
+    return ticket_withdraw(ticket=ticket, by=by, now=now, reason=WithdrawReason.NOT_NEEDED)
+
+
+@login_required
+def withdraw(request, pk: int):
+    """GET: "Withdraw #N?" (works without JavaScript); POST: withdraw it."""
+    _contact_or_404(request)
+    ticket = ticket_for_user(request.user, pk)
+    if request.method == "POST":
+        return _end(request, pk, _withdraw_not_needed, _("%(ref)s is withdrawn."))
+    if not ticket.is_open:
+        messages.error(request, not_open_refusal(ticket))
+        return redirect("tickets:detail", pk=ticket.pk)
+    return render(request, "tickets/customer/withdraw.html", {"ticket": ticket})
 
 
 @login_required
@@ -250,5 +275,6 @@ urlpatterns = [
     path("tickets/<int:pk>/comment/", comment, name="comment"),
     path("tickets/<int:pk>/close/", close, name="close"),
     path("tickets/<int:pk>/reopen/", reopen, name="reopen"),
+    path("tickets/<int:pk>/withdraw/", withdraw, name="withdraw"),
     path("attachments/<int:pk>/", attachment, name="attachment"),
 ]

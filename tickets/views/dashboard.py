@@ -157,7 +157,8 @@ def _csv_table(table: str, rows: list, period: Period) -> tuple[list[str], list[
     if table == "monthly":
         with_medians = monthly_medians_fast()  # else not computed: no columns, not empty ones
         header = [_("Month"), *_ratio_header(reaction), *_ratio_header(resolution)]
-        return header + (medians if with_medians else []), [
+        withdrawn = [_("Withdrawn")]
+        return header + (medians if with_medians else []) + withdrawn, [
             [
                 row.label,
                 *_ratio_cells(row.reaction),
@@ -167,6 +168,7 @@ def _csv_table(table: str, rows: list, period: Period) -> tuple[list[str], list[
                     if with_medians
                     else []
                 ),
+                str(row.withdrawn),
             ]
             for row in rows
         ]

@@ -28,14 +28,17 @@ from tickets.forms.staff import (
     QueueFilterForm,
     ReclassifyForm,
     ReplyForm,
+    ResolveForm,
     StatusForm,
+    WithdrawForm,
     add_service_errors,
 )
 from tickets.models import TicketStatus
 from tickets.selectors.access import ticket_for_user
 from tickets.selectors.queue import queue_page
 from tickets.selectors.workspace import ticket_workspace
-from tickets.services import workflow
+from tickets.services import ending, workflow
+from tickets.services.status import can_reopen, reopen_deadline
 
 
 def staff_required(view):
@@ -63,11 +66,13 @@ def manager_required(view):
 
 @staff_required
 def queue(request):
-    """Every open ticket of every customer, nearest due first, with filters and search."""
+    """Every open ticket of every customer, nearest due first, with filters and search (the
+    status filter and a search for #123 reach ended tickets too)."""
     form = QueueFilterForm(request.GET or None)
+    filters = form.filters()
     page = queue_page(
         user=request.user,
-        filters=form.filters(),
+        filters=filters,
         page=request.GET.get("page"),
         now=timezone.now(),
     )
@@ -81,6 +86,7 @@ def queue(request):
             "page": page,
             "rows": page.object_list,
             "query": query.urlencode(),
+            "open_queue": not filters.get("status"),
         },
     )
 
@@ -93,6 +99,8 @@ FORMS = {
     "reclassify_form": ReclassifyForm,
     "component_form": ComponentForm,
     "extend_form": ExtendForm,
+    "resolve_form": ResolveForm,
+    "withdraw_form": WithdrawForm,
 }
 
 
@@ -108,6 +116,7 @@ def _workspace_response(request, pk, *, bound: dict | None = None, status: int =
     }
     forms = {name: cls(initial=initial.get(name)) for name, cls in FORMS.items()}
     forms.update(bound or {})
+    now = timezone.now()
     return render(
         request,
         "tickets/staff/workspace.html",
@@ -115,6 +124,8 @@ def _workspace_response(request, pk, *, bound: dict | None = None, status: int =
             "ws": data,
             "ticket": ticket,
             "can_extend": is_manager(request.user),
+            "can_reopen": can_reopen(ticket, now=now),
+            "reopen_until": reopen_deadline(ticket),
             "statuses": TicketStatus,
             **forms,
         },
@@ -185,13 +196,46 @@ def reply(request, ticket, form):
 @_action("status_form", _("Status changed."))
 def status(request, ticket, form):
     workflow.ticket_status_change(
+        ticket=ticket, status=form.cleaned_data["status"], by=request.user, now=timezone.now()
+    )
+
+
+@_action("resolve_form", _("Resolved: the customer has your message."))
+def resolve(request, ticket, form):
+    ending.ticket_resolve(
         ticket=ticket,
-        status=form.cleaned_data["status"],
         by=request.user,
-        now=timezone.now(),
         root_cause=form.cleaned_data["root_cause"],
         time_spent=form.time_spent,
+        message=form.cleaned_data["message"],
+        now=timezone.now(),
     )
+
+
+@_action("withdraw_form", _("Withdrawn."))
+def withdraw(request, ticket, form):
+    ending.ticket_withdraw(
+        ticket=ticket,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        duplicate_of=form.cleaned_data["duplicate_of"],
+        now=timezone.now(),
+    )
+
+
+@staff_required
+@require_POST
+def reopen(request, pk: int):
+    """Reopen a resolved ticket within the window; a refusal says why, on the workspace."""
+    ticket = ticket_for_user(request.user, pk)
+    try:
+        ending.ticket_reopen(ticket=ticket, by=request.user, now=timezone.now())
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Reopened: the resolution clock runs again."))
+    return redirect("tickets:workspace", pk=ticket.pk)
 
 
 @_action("priority_form", _("Priority changed."))
@@ -245,6 +289,9 @@ urlpatterns = [
     path("queue/<int:pk>/assign/", assign, name="assign"),
     path("queue/<int:pk>/reply/", reply, name="reply"),
     path("queue/<int:pk>/status/", status, name="status"),
+    path("queue/<int:pk>/resolve/", resolve, name="resolve"),
+    path("queue/<int:pk>/withdraw/", withdraw, name="staff_withdraw"),
+    path("queue/<int:pk>/reopen/", reopen, name="staff_reopen"),
     path("queue/<int:pk>/priority/", priority, name="priority"),
     path("queue/<int:pk>/reclassify/", reclassify, name="reclassify"),
     path("queue/<int:pk>/component/", component, name="component"),

@@ -16,7 +16,19 @@ from tests import factories
 from tickets.models import Message, MessageKind, TicketStatus
 from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
+from tickets.services.ending import ticket_resolve
 from tickets.services.status import ticket_set_status
+
+
+def resolve(ticket, engineer, now):
+    return ticket_resolve(
+        ticket=ticket,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=timedelta(minutes=30),
+        message="Fixed in the gateway.",
+        now=now,
+    )
 
 
 def detail_url(ticket) -> str:
@@ -119,15 +131,28 @@ def test_an_empty_comment_is_refused_with_a_message(contact_client, file_ticket)
 
 
 @pytest.mark.django_db
-def test_close_then_reopen_within_the_period(contact_client, file_ticket):
+def test_an_open_ticket_is_not_closed_and_a_closed_one_not_reopened(
+    contact_client, engineer, file_ticket
+):
     ticket = file_ticket()
+    # an open ticket has nothing to confirm: closing it is refused, and says what to do
+    response = contact_client.post(reverse("tickets:close", args=[ticket.pk]), follow=True)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+    assert "is not resolved yet. If you no longer need it, withdraw it." in (
+        response.content.decode()
+    )
+    # once resolved, the contact confirms: closed, and a closed ticket is never reopened
+    resolve(ticket, engineer, timezone.now())
     contact_client.post(reverse("tickets:close", args=[ticket.pk]))
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
-    # a closed ticket cannot be reopened (only a resolved one can)
-    contact_client.post(reverse("tickets:reopen", args=[ticket.pk]))
+    response = contact_client.post(reverse("tickets:reopen", args=[ticket.pk]), follow=True)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
+    assert f"{ticket.reference} is closed and cannot be reopened: file a new ticket" in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -135,14 +160,7 @@ def test_a_resolved_ticket_reopens_within_the_period_and_mails_after_commit(
     contact_client, contact, engineer, file_ticket, django_capture_on_commit_callbacks
 ):
     ticket = file_ticket()
-    ticket_set_status(
-        ticket=ticket,
-        status=TicketStatus.RESOLVED,
-        by=engineer,
-        now=timezone.now(),
-        root_cause="product_defect",
-        time_spent=timedelta(minutes=30),
-    )
+    resolve(ticket, engineer, timezone.now())
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = contact_client.post(reverse("tickets:reopen", args=[ticket.pk]))
@@ -159,20 +177,15 @@ def test_reopen_is_refused_after_the_period(contact_client, engineer, file_ticke
     settings.PORTAL_REOPEN_DAYS = 3
     filed = timezone.now() - timedelta(days=10)
     ticket = file_ticket(now=filed)
-    ticket_set_status(
-        ticket=ticket,
-        status=TicketStatus.RESOLVED,
-        by=engineer,
-        now=filed + timedelta(days=1),
-        root_cause="product_defect",
-        time_spent=timedelta(minutes=30),
-    )
+    resolve(ticket, engineer, filed + timedelta(days=1))
     html = contact_client.get(detail_url(ticket)).content.decode()
     assert f'action="{reverse("tickets:reopen", args=[ticket.pk])}"' not in html
     response = contact_client.post(reverse("tickets:reopen", args=[ticket.pk]), follow=True)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED
-    assert "can no longer be reopened" in response.content.decode()
+    assert "was resolved more than 3 days ago and can no longer be reopened" in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -221,7 +234,7 @@ def test_junk_ids_are_404_not_500(contact_client):
 def test_list_filters_open_and_closed_and_ignores_bad_params(contact_client, file_ticket):
     open_ticket = file_ticket(subject="Still open")
     closed = file_ticket(subject="Done and dusted")
-    contact_client.post(reverse("tickets:close", args=[closed.pk]))
+    contact_client.post(reverse("tickets:withdraw", args=[closed.pk]))
     list_url = reverse("tickets:contact_list")
     default = contact_client.get(list_url).content.decode()
     assert open_ticket.subject in default and closed.subject not in default

@@ -22,6 +22,7 @@ OBJECT_OF = {
     "tickets:comment": "ticket",
     "tickets:close": "ticket",
     "tickets:reopen": "ticket",
+    "tickets:withdraw": "ticket",
     "tickets:attachment": "attachment",
     "contacts:deactivate": "contact",
     "contacts:reactivate": "contact",

@@ -19,6 +19,7 @@ from tickets.models import (
     TicketStatus,
 )
 from tickets.services.conversation import message_add
+from tickets.services.ending import ticket_resolve
 from tickets.services.sla import ticket_sla_state
 from tickets.services.status import ticket_set_status
 
@@ -69,13 +70,13 @@ def test_the_breach_mark_stays_when_the_ticket_is_answered_and_resolved(file_inc
         body="Looking.",
         now=t0 + 100 * MIN,
     )
-    ticket_set_status(
+    ticket_resolve(
         ticket=Ticket.objects.get(pk=ticket.pk),
-        status=TicketStatus.RESOLVED,
         by=engineer,
-        now=t0 + 3 * H,
         root_cause="product_defect",
         time_spent=H,
+        message="Fixed.",
+        now=t0 + 3 * H,
     )
 
     # then the breach stays, at the due time; resolution (due 12:00) breached too
@@ -194,13 +195,13 @@ def test_a_paused_resolution_never_breaches(file_incident, t0, staff):
 def test_deferred_and_resolved_tickets_are_left_alone(file_incident, t0, staff):
     engineer = staff["engineer"]
     ticket = file_incident()
-    ticket_set_status(
+    ticket_resolve(
         ticket=ticket,
-        status=TicketStatus.RESOLVED,
         by=engineer,
-        now=t0 + 5 * MIN,
         root_cause="product_defect",
         time_spent=MIN,
+        message="Fixed.",
+        now=t0 + 5 * MIN,
     )
 
     result = sla_check(now=t0 + 10 * H)

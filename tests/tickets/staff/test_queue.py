@@ -11,7 +11,7 @@ from bench.queue import bulk_tickets
 from sla.selectors import terms_for_contract
 from tests import factories
 from tickets.models import Ticket, TicketStatus
-from tickets.services import workflow
+from tickets.services import ending, workflow
 
 QUEUE = "/queue/"
 H = dt.timedelta(hours=1)
@@ -43,13 +43,13 @@ def test_order_is_nearest_due_first_nothing_running_last(
         ticket=paused, status=TicketStatus.WAITING, by=engineer, now=now - H
     )
     resolved = file_ticket(now=now - H, subject="resolved")
-    workflow.ticket_status_change(
+    ending.ticket_resolve(
         ticket=resolved,
-        status=TicketStatus.RESOLVED,
         by=engineer,
-        now=now,
         root_cause="product_defect",
         time_spent=dt.timedelta(minutes=5),
+        message="Fixed.",
+        now=now,
     )
     # When the engineer opens the queue
     rows = _rows(engineer_client.get(QUEUE))
@@ -165,7 +165,7 @@ def test_search(engineer_client, file_ticket, now):
         {"priority": "7"},
         {"customer": "abc"},
         {"assignee": "999999"},
-        {"status": "resolved"},
+        {"status": "exploded"},
         {"page": "xyz"},
         {"page": "-3"},
         {"package": "1;drop"},

@@ -13,8 +13,8 @@ from sla.changes import (
 )
 from sla.models import BusinessCalendar, CalendarClosedDate, SlaTarget
 from sla.services import sla_check
-from tickets.models import Ticket, TicketStatus
-from tickets.services import workflow
+from tickets.models import Ticket
+from tickets.services import ending, workflow
 
 UTC3 = dt.timezone(dt.timedelta(hours=3))
 H = dt.timedelta(hours=1)
@@ -81,13 +81,9 @@ def test_a_longer_target_applies_from_the_change_and_resolved_tickets_keep_their
 ):
     open_ticket = file_ticket(now=wednesday, priority=3)
     done = file_ticket(now=wednesday, priority=3, subject="done")
-    workflow.ticket_status_change(
-        ticket=done,
-        status=TicketStatus.RESOLVED,
-        by=engineer,
-        now=wednesday + H,
-        root_cause="product_defect",
-        time_spent=H,
+    ending.ticket_resolve(
+        ticket=done, by=engineer, now=wednesday + H, root_cause="product_defect",
+        time_spent=H, message="Fixed.",
     )
     done_before = Ticket.objects.values("resolution_due", "resolution_met").get(pk=done.pk)
     # When at 12:00 a manager raises Advanced P3 resolution from 8 h to 12 h

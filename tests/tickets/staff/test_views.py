@@ -104,15 +104,26 @@ def test_take_assigns_to_me(engineer_client, engineer, ticket):
     assert ticket.assignee == engineer
 
 
-def test_resolve_without_cause_keeps_the_form_and_says_why(engineer_client, ticket):
-    # Given an engineer resolving without root cause, with 25 minutes typed
-    url = reverse("tickets:status", args=[ticket.pk])
-    response = engineer_client.post(url, {"status": "resolved", "time_spent_minutes": "25"})
-    # Then the workspace is shown again with the error on the field and the value kept
+def test_resolve_without_cause_or_message_keeps_the_form_and_says_why(engineer_client, ticket):
+    # Given an engineer resolving without root cause or message, with 25 minutes typed
+    url = reverse("tickets:resolve", args=[ticket.pk])
+    response = engineer_client.post(url, {"time_spent_minutes": "25", "message": " "})
+    # Then the workspace is shown again with the errors on the fields and the value kept
     assert response.status_code == 400
-    form = response.context["status_form"]
-    assert "root_cause" in form.errors
+    form = response.context["resolve_form"]
+    assert {"root_cause", "message"} <= set(form.errors)
     assert b'value="25"' in response.content
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+    assert not Message.objects.filter(ticket=ticket).exists()
+
+
+def test_the_status_form_no_longer_resolves_or_closes(engineer_client, ticket):
+    for status in ("resolved", "closed", "withdrawn"):
+        url = reverse("tickets:status", args=[ticket.pk])
+        response = engineer_client.post(url, {"status": status})
+        assert response.status_code == 400
+        assert "status" in response.context["status_form"].errors
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.NEW
 

@@ -9,7 +9,7 @@ from sla.selectors import terms_for_contract
 from tests import factories
 from tickets.models import RootCause, SlaEvent, SlaEventKind, Ticket, TicketChange, TicketStatus
 from tickets.selectors.quota import quota_month_of
-from tickets.services import workflow
+from tickets.services import ending, workflow
 
 MIN = dt.timedelta(minutes=1)
 H = dt.timedelta(hours=1)
@@ -102,15 +102,15 @@ def test_waiting_pauses_resolution_and_resuming_restores_it(file_ticket, t0, eng
     assert ticket.resolution_due == ticket.next_due == t0 + 3 * H
 
 
-def test_resolve_requires_cause_and_time(file_ticket, t0, engineer):
+def test_the_status_change_no_longer_resolves_or_closes(file_ticket, t0, engineer):
     ticket = file_ticket(now=t0)
-    with pytest.raises(ValidationError) as caught:
-        workflow.ticket_status_change(
-            ticket=ticket, status=TicketStatus.RESOLVED, by=engineer, now=t0 + H
-        )
-    assert {"root_cause", "time_spent"} <= set(caught.value.error_dict)
+    for status in (TicketStatus.RESOLVED, TicketStatus.CLOSED, TicketStatus.WITHDRAWN):
+        with pytest.raises(ValidationError) as caught:
+            workflow.ticket_status_change(ticket=ticket, status=status, by=engineer, now=t0 + H)
+        assert "status" in caught.value.error_dict
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.NEW
+    assert not SlaEvent.objects.filter(ticket=ticket, kind=SlaEventKind.RESOLVE).exists()
 
 
 @pytest.mark.parametrize(
@@ -127,13 +127,13 @@ def test_resolving_records_cause_and_time_and_bills_non_defects(
 ):
     ticket = file_ticket(now=t0)
     _reply(ticket, engineer, t0 + 10 * MIN)
-    workflow.ticket_status_change(
+    ending.ticket_resolve(
         ticket=ticket,
-        status=TicketStatus.RESOLVED,
         by=engineer,
-        now=t0 + H,
         root_cause=cause,
         time_spent=40 * MIN,
+        message="Fixed.",
+        now=t0 + H,
     )
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.RESOLVED and ticket.resolution_met is True

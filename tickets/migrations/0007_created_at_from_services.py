@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_dashboard_indexes'),
+        ('tickets', '0006_ending_a_ticket'),
     ]
 
     operations = [

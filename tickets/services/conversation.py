@@ -15,7 +15,7 @@ from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_reply
 from tickets.services.sla import sla_event_append
 from tickets.services.status import follow_up_refusal
-from tickets.services.ticket_lock import ticket_change_sla
+from tickets.services.ticket_lock import locked_now, ticket_change_sla
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def message_add(
     author,
     kind: str,
     body: str,
-    now: datetime,
+    now: datetime | None = None,
     attachments: Sequence = (),
     notify: bool = True,
 ) -> Message:
@@ -48,6 +48,7 @@ def message_add(
         raise ValidationError({"body": _("Write a message or attach a file.")})
 
     ticket = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
+    now = locked_now(now)
     if ticket.is_deferred and kind == MessageKind.PUBLIC_REPLY:
         raise ValidationError(_("This request is deferred to next month; it opens then."))
     if kind == MessageKind.CUSTOMER_COMMENT:

@@ -35,7 +35,7 @@ from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
 from tickets.services.status import deferred_refusal, not_open_refusal, reopen_refusal
-from tickets.services.ticket_lock import engine_errors, ticket_change_sla
+from tickets.services.ticket_lock import engine_errors, locked_now, ticket_change_sla
 from tickets.services.workflow import ticket_take
 
 CONTACT_REASONS = frozenset({WithdrawReason.NOT_NEEDED})
@@ -85,7 +85,7 @@ def ticket_resolve(
     root_cause: str,
     time_spent: timedelta | None,
     message: str,
-    now: datetime,
+    now: datetime | None = None,
 ) -> Ticket:
     """Resolve with the root cause, the time spent and a public message (the first public
     reply meets reaction). Anything but a product defect makes the ticket billable; an
@@ -94,6 +94,7 @@ def ticket_resolve(
         raise PermissionDenied
     _check_resolution(root_cause, time_spent, message)
     ticket = _lock(ticket)
+    now = locked_now(now)
     if ticket.is_deferred:
         raise ValidationError(deferred_refusal())
     if not ticket.is_open:
@@ -110,6 +111,7 @@ def ticket_resolve(
         notify=False,
     )
     ticket = _lock(ticket)
+    now = locked_now(now)
     with ticket_change_sla(
         ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
     ) as change:
@@ -166,7 +168,7 @@ def _withdraw_note(reason: str, duplicate: Ticket | None) -> str:
 @engine_errors
 @transaction.atomic
 def ticket_withdraw(
-    *, ticket: Ticket, by, reason: str, now: datetime, duplicate_of: int | None = None
+    *, ticket: Ticket, by, reason: str, now: datetime | None = None, duplicate_of: int | None = None
 ) -> Ticket:
     """End an open (or deferred) ticket unresolved: a contact's "no longer needed", or an
     engineer's duplicate (``duplicate_of``: a ticket number) or spam."""
@@ -175,6 +177,7 @@ def ticket_withdraw(
     if reason not in allowed:
         raise ValidationError({"reason": _("Choose why the ticket is withdrawn.")})
     ticket = _lock(ticket)
+    now = locked_now(now)
     if not ticket.is_open:
         raise ValidationError(not_open_refusal(ticket))
     duplicate = (
@@ -199,11 +202,12 @@ def ticket_withdraw(
 
 
 @transaction.atomic
-def ticket_close(*, ticket: Ticket, by, now: datetime) -> Ticket:
+def ticket_close(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     """The contact confirms the resolution: the ticket closes (no SLA event, no figure moves)."""
     if _role(by, ticket) != Role.CONTACT:
         raise PermissionDenied
     ticket = _lock(ticket)
+    now = locked_now(now)
     if ticket.status != TicketStatus.RESOLVED:
         if ticket.is_open:
             raise ValidationError(
@@ -228,11 +232,12 @@ def ticket_close(*, ticket: Ticket, by, now: datetime) -> Ticket:
 
 @engine_errors
 @transaction.atomic
-def ticket_reopen(*, ticket: Ticket, by, now: datetime) -> Ticket:
+def ticket_reopen(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     """A resolved ticket, within the reopen window, goes back to In progress; its resolution
     clock resumes (the time it spent resolved counts as paused)."""
     _role(by, ticket)
     ticket = _lock(ticket)
+    now = locked_now(now)
     refusal = reopen_refusal(ticket, now=now)
     if refusal:
         raise ValidationError(refusal)

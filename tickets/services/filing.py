@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from tickets.services.history import history_record
 from tickets.services.notifications import notify_ticket_filed
 from tickets.services.sla import sla_event_append, ticket_sla_apply
 from tickets.services.sla_effects import describe_sla_change
+from tickets.services.ticket_lock import locked_now
 
 
 class QuotaChoice(models.TextChoices):
@@ -75,7 +77,7 @@ def ticket_file(
     component: Component | None,
     subject: str,
     description: str,
-    now: datetime,
+    now: datetime | None = None,
     quota_choice: str | None = None,
     attachments: Sequence = (),
 ) -> Ticket:
@@ -84,7 +86,7 @@ def ticket_file(
     The contract row is locked while the quota is counted, so two filings at the same moment
     cannot both take the last unit.
     """
-    contract = contract_in_force(customer=contact.customer_id, at=now)
+    contract = contract_in_force(customer=contact.customer_id, at=now or timezone.now())
     if contract is None:
         raise ValidationError(
             _("Your organisation has no support contract in force today; contact your account "
@@ -96,6 +98,7 @@ def ticket_file(
         contract=contract, ticket_type=ticket_type, priority=priority, component=component
     )
     contract = Contract.objects.select_for_update().select_related("package").get(pk=contract.pk)
+    now = locked_now(now)
 
     ticket = Ticket(
         customer_id=contract.customer_id,

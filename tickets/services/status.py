@@ -20,7 +20,7 @@ from packages.roles import Role, role_of
 from tickets.models import OPEN_STATUSES, SlaEventKind, Ticket, TicketStatus
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
-from tickets.services.ticket_lock import ticket_change_sla
+from tickets.services.ticket_lock import locked_now, ticket_change_sla
 
 STAFF_TARGETS = frozenset(OPEN_STATUSES)
 
@@ -119,7 +119,7 @@ def change_refusal(ticket: Ticket, *, now: datetime) -> str | None:
 
 
 @transaction.atomic
-def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime) -> Ticket:
+def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime | None = None) -> Ticket:
     """Move an open ticket between New, In progress and Waiting for customer (staff only)."""
     if role_of(by) not in (Role.ENGINEER, Role.MANAGER):
         raise PermissionDenied
@@ -128,6 +128,7 @@ def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime) -> Tick
             {"status": _("Resolve, withdraw or reopen a ticket with its own action.")}
         )
     ticket = Ticket.objects.select_for_update().select_related("contract").get(pk=ticket.pk)
+    now = locked_now(now)
     refusal = change_refusal(ticket, now=now)
     if refusal:
         raise ValidationError(refusal)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sla.clock import InvalidEvent
@@ -43,6 +44,15 @@ def engine_errors(func):
             ) from exc
 
     return wrapper
+
+
+def locked_now(now: datetime | None) -> datetime:
+    """The instant of a change: the caller's ``now`` (tests, jobs), else the clock read now.
+
+    Services call this once they hold the ticket's row lock, so a change never trails one that
+    a concurrent request wrote while it held the lock (two clicks 100 µs apart).
+    """
+    return timezone.now() if now is None else now
 
 
 @dataclass

@@ -27,7 +27,7 @@ from tickets.services.filing import ticket_check_rules
 from tickets.services.sla import sla_event_append
 from tickets.services.status import change_refusal, ticket_set_status
 from tickets.services.ticket_lock import engine_errors as _engine_errors
-from tickets.services.ticket_lock import ticket_change_sla
+from tickets.services.ticket_lock import locked_now, ticket_change_sla
 
 
 def _require_staff(user) -> None:
@@ -79,12 +79,13 @@ def _priority_label(priority: int | None) -> str:
 
 @_engine_errors
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, engineer, by, now: datetime) -> Ticket:
+def ticket_assign(*, ticket: Ticket, engineer, by, now: datetime | None = None) -> Ticket:
     """Give the ticket to a support engineer or manager (``engineer=by`` is "take")."""
     _require_staff(by)
     if engineer is None or not engineer.is_active or not is_support_staff(engineer):
         raise ValidationError({"assignee": _("Only an active support engineer can be assigned.")})
     ticket = _lock(ticket)
+    now = locked_now(now)
     if ticket.assignee_id == engineer.pk:
         return ticket
     action = "take" if engineer.pk == by.pk else "assign"
@@ -96,7 +97,7 @@ def ticket_assign(*, ticket: Ticket, engineer, by, now: datetime) -> Ticket:
     return ticket
 
 
-def ticket_take(*, ticket: Ticket, by, now: datetime) -> Ticket:
+def ticket_take(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     return ticket_assign(ticket=ticket, engineer=by, by=by, now=now)
 
 
@@ -111,7 +112,7 @@ def ticket_reply(
     by,
     body: str,
     internal: bool,
-    now: datetime,
+    now: datetime | None = None,
     attachments: Sequence = (),
 ) -> Message:
     """A public reply (the first one meets reaction) or an internal note, with files."""
@@ -126,7 +127,7 @@ def ticket_reply(
 
 @_engine_errors
 @transaction.atomic
-def ticket_status_change(*, ticket: Ticket, status: str, by, now: datetime) -> Ticket:
+def ticket_status_change(*, ticket: Ticket, status: str, by, now: datetime | None = None) -> Ticket:
     """New, In progress or Waiting for customer (waiting pauses the resolution clock)."""
     _require_staff(by)
     return ticket_set_status(ticket=ticket, status=status, by=by, now=now)
@@ -138,11 +139,12 @@ def ticket_status_change(*, ticket: Ticket, status: str, by, now: datetime) -> T
 @_engine_errors
 @transaction.atomic
 def ticket_priority_change(
-    *, ticket: Ticket, priority: int, workaround: bool, by, now: datetime
+    *, ticket: Ticket, priority: int, workaround: bool, by, now: datetime | None = None
 ) -> Ticket:
     """Change an incident's priority; with ``workaround`` the engine may start a new clock."""
     _require_staff(by)
     ticket = _lock(ticket)
+    now = locked_now(now)
     _require_open_clock(ticket, now)
     if ticket.ticket_type != TicketType.INCIDENT:
         raise ValidationError({"priority": _("Only incidents have a priority.")})
@@ -189,7 +191,7 @@ def _workaround_noted(ticket: Ticket, *, by, now: datetime) -> Ticket:
 @_engine_errors
 @transaction.atomic
 def ticket_reclassify(
-    *, ticket: Ticket, ticket_type: str, priority: int | None, by, now: datetime
+    *, ticket: Ticket, ticket_type: str, priority: int | None, by, now: datetime | None = None
 ) -> Ticket:
     """Change the type: the clock keeps its start with the new target and calendar.
 
@@ -198,6 +200,7 @@ def ticket_reclassify(
     """
     _require_staff(by)
     ticket = _lock(ticket)
+    now = locked_now(now)
     _require_open_clock(ticket, now)
     if ticket_type != TicketType.INCIDENT:
         priority = None
@@ -231,10 +234,13 @@ def ticket_reclassify(
 
 @_engine_errors
 @transaction.atomic
-def ticket_component_change(*, ticket: Ticket, component: Component, by, now: datetime) -> Ticket:
+def ticket_component_change(
+    *, ticket: Ticket, component: Component, by, now: datetime | None = None
+) -> Ticket:
     """Change the affected component; a priority 1 incident keeps it only on a covered one."""
     _require_staff(by)
     ticket = _lock(ticket)
+    now = locked_now(now)
     if component.pk == ticket.component_id:
         raise ValidationError({"component": _("The ticket already names this component.")})
     try:
@@ -269,7 +275,7 @@ def ticket_component_change(*, ticket: Ticket, component: Component, by, now: da
 
 @_engine_errors
 @transaction.atomic
-def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime) -> Ticket:
+def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime | None = None) -> Ticket:
     """A manager extends the resolution target (20 h incidents, 100 h others), with a reason."""
     if not is_manager(by):
         raise PermissionDenied
@@ -277,6 +283,7 @@ def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime) -> Tick
     if not reason:
         raise ValidationError({"reason": _("Say why the SLA is extended.")})
     ticket = _lock(ticket)
+    now = locked_now(now)
     _require_open_clock(ticket, now)
     if ticket.sla_extended:
         raise ValidationError(_("The SLA of this ticket is already extended."))

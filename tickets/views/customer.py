@@ -113,7 +113,6 @@ def file(request):
                 description=data["description"],
                 quota_choice=data["quota_choice"] or None,
                 attachments=data["attachments"],
-                now=now,
             )
         except QuotaExhausted as exc:
             form.show_quota_choice()
@@ -195,7 +194,6 @@ def comment(request, pk: int):
                 kind=MessageKind.CUSTOMER_COMMENT,
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
-                now=timezone.now(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -211,7 +209,7 @@ def _end(request, pk: int, action, done: str):
     _contact_or_404(request)
     ticket = ticket_for_user(request.user, pk)
     try:
-        action(ticket=ticket, by=request.user, now=timezone.now())
+        action(ticket=ticket, by=request.user)
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -235,8 +233,8 @@ def reopen(request, pk: int):
     return _end(request, pk, ticket_reopen, _("%(ref)s is reopened."))
 
 
-def _withdraw_not_needed(*, ticket, by, now):
-    return ticket_withdraw(ticket=ticket, by=by, now=now, reason=WithdrawReason.NOT_NEEDED)
+def _withdraw_not_needed(*, ticket, by):
+    return ticket_withdraw(ticket=ticket, by=by, reason=WithdrawReason.NOT_NEEDED)
 
 
 @login_required

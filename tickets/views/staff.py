@@ -169,7 +169,7 @@ def _action(form_name: str, success: str):
 @require_POST
 def take(request, pk: int):
     ticket = ticket_for_user(request.user, pk)
-    workflow.ticket_take(ticket=ticket, by=request.user, now=timezone.now())
+    workflow.ticket_take(ticket=ticket, by=request.user)
     messages.success(request, _("The ticket is yours."))
     return redirect("tickets:workspace", pk=ticket.pk)
 
@@ -177,7 +177,7 @@ def take(request, pk: int):
 @_action("assign_form", _("Assigned."))
 def assign(request, ticket, form):
     workflow.ticket_assign(
-        ticket=ticket, engineer=form.cleaned_data["assignee"], by=request.user, now=timezone.now()
+        ticket=ticket, engineer=form.cleaned_data["assignee"], by=request.user
     )
 
 
@@ -188,7 +188,6 @@ def reply(request, ticket, form):
         by=request.user,
         body=form.cleaned_data["body"],
         internal=form.cleaned_data["internal"],
-        now=timezone.now(),
         attachments=form.cleaned_data["attachments"],
     )
 
@@ -196,7 +195,7 @@ def reply(request, ticket, form):
 @_action("status_form", _("Status changed."))
 def status(request, ticket, form):
     workflow.ticket_status_change(
-        ticket=ticket, status=form.cleaned_data["status"], by=request.user, now=timezone.now()
+        ticket=ticket, status=form.cleaned_data["status"], by=request.user
     )
 
 
@@ -208,7 +207,6 @@ def resolve(request, ticket, form):
         root_cause=form.cleaned_data["root_cause"],
         time_spent=form.time_spent,
         message=form.cleaned_data["message"],
-        now=timezone.now(),
     )
 
 
@@ -219,7 +217,6 @@ def withdraw(request, ticket, form):
         by=request.user,
         reason=form.cleaned_data["reason"],
         duplicate_of=form.cleaned_data["duplicate_of"],
-        now=timezone.now(),
     )
 
 
@@ -229,7 +226,7 @@ def reopen(request, pk: int):
     """Reopen a resolved ticket within the window; a refusal says why, on the workspace."""
     ticket = ticket_for_user(request.user, pk)
     try:
-        ending.ticket_reopen(ticket=ticket, by=request.user, now=timezone.now())
+        ending.ticket_reopen(ticket=ticket, by=request.user)
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
@@ -245,7 +242,6 @@ def priority(request, ticket, form):
         priority=form.cleaned_data["priority"],
         workaround=form.cleaned_data["workaround"],
         by=request.user,
-        now=timezone.now(),
     )
 
 
@@ -256,7 +252,6 @@ def reclassify(request, ticket, form):
         ticket_type=form.cleaned_data["ticket_type"],
         priority=form.cleaned_data["priority"],
         by=request.user,
-        now=timezone.now(),
     )
 
 
@@ -266,7 +261,6 @@ def component(request, ticket, form):
         ticket=ticket,
         component=form.cleaned_data["component"],
         by=request.user,
-        now=timezone.now(),
     )
 
 
@@ -276,7 +270,6 @@ def _extend(request, ticket, form):
         ticket=ticket,
         reason=form.cleaned_data["reason"],
         by=request.user,
-        now=timezone.now(),
     )
 
 

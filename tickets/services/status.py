@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from packages.roles import Role, role_of
-from tickets.models import OPEN_STATUSES, RootCause, SlaEventKind, Ticket, TicketStatus
+from tickets.models import (
+    OPEN_STATUSES,
+    ChangeAction,
+    RootCause,
+    SlaEventKind,
+    Ticket,
+    TicketStatus,
+)
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
 from tickets.services.ticket_lock import ticket_change_sla
@@ -71,8 +78,8 @@ def ticket_set_status(
     if status == TicketStatus.RESOLVED and role != Role.CONTACT:
         _check_resolution(root_cause, time_spent)
 
-    with ticket_change_sla(ticket, actor=by, now=now, action="status", field="status",
-                           old=ticket.get_status_display()) as change:
+    with ticket_change_sla(ticket, actor=by, now=now, action=ChangeAction.STATUS,
+                           field="status", old=old) as change:
         if was_open and status not in OPEN_STATUSES:
             # Resolve (or close unresolved): the engine ends a paused clock at this moment.
             if old != TicketStatus.RESOLVED:
@@ -94,7 +101,7 @@ def ticket_set_status(
         if status == TicketStatus.CLOSED:
             ticket.closed_at = now
         ticket.status = status
-        change.new = ticket.get_status_display()
+        change.new = status
     if role != Role.CONTACT or status != TicketStatus.CLOSED:
         notify_customer_of_status(ticket, old, status)
     return ticket

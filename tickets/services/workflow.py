@@ -19,14 +19,17 @@ from django.utils.translation import gettext as _
 from packages.models import Component
 from packages.roles import is_manager, is_support_staff
 from sla.clock import InvalidEvent
-from sla.models import Priority, TicketType
+from sla.models import TicketType
 from sla.selectors import is_counting_type
 from tickets.attachments import attachment_validate
-from tickets.models import Message, MessageKind, SlaEventKind, Ticket
+from tickets.models import ChangeAction, Message, MessageKind, SlaEventKind, Ticket
 from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
 from tickets.services.filing import ticket_check_rules
+from tickets.services.history import type_value
+from tickets.services.notifications import notify_customer_of_due_change
 from tickets.services.sla import sla_event_append
+from tickets.services.sla_effects import Effect, effect
 from tickets.services.status import ticket_set_status
 from tickets.services.ticket_lock import ticket_change_sla
 
@@ -91,10 +94,6 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _priority_label(priority: int | None) -> str:
-    return "" if priority is None else str(Priority(priority).label)
-
-
 # --- assignment -------------------------------------------------------------------------------
 
 
@@ -108,7 +107,7 @@ def ticket_assign(*, ticket: Ticket, engineer, by, now: datetime) -> Ticket:
     ticket = _lock(ticket)
     if ticket.assignee_id == engineer.pk:
         return ticket
-    action = "take" if engineer.pk == by.pk else "assign"
+    action = ChangeAction.TAKE if engineer.pk == by.pk else ChangeAction.ASSIGN
     with ticket_change_sla(
         ticket, actor=by, now=now, action=action, field="assignee", old=_user_label(ticket.assignee)
     ) as change:
@@ -187,7 +186,7 @@ def ticket_priority_change(
     _check_rules(ticket, ticket_type=ticket.ticket_type, priority=priority)
     old = ticket.priority
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="priority", field="priority", old=_priority_label(old)
+        ticket, actor=by, now=now, action=ChangeAction.PRIORITY, field="priority", old=old
     ) as change:
         sla_event_append(
             ticket=ticket,
@@ -197,14 +196,12 @@ def ticket_priority_change(
             workaround=workaround,
         )
         ticket.priority = priority
-        change.new = _priority_label(priority)
+        change.new = priority
         if workaround and old in (1, 2) and priority > old:
-            change.note = _("Workaround applied.")
+            change.notes.append(effect(Effect.WORKAROUND_APPLIED))
         elif workaround:
-            change.note = _(
-                "Workaround noted, but this does not lower a priority 1 or 2 incident: "
-                "recorded as an ordinary priority change."
-            )
+            change.notes.append(effect(Effect.WORKAROUND_IGNORED))
+    notify_customer_of_due_change(ticket, change.record)
     return ticket
 
 
@@ -226,11 +223,9 @@ def ticket_reclassify(
     if ticket_type == ticket.ticket_type:
         raise ValidationError({"ticket_type": _("The ticket already has this type.")})
     _check_rules(ticket, ticket_type=ticket_type, priority=priority)
-    old_label = ticket.get_ticket_type_display()
-    if ticket.priority is not None:
-        old_label += f", {_priority_label(ticket.priority)}"
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="reclassify", field="ticket_type", old=old_label
+        ticket, actor=by, now=now, action=ChangeAction.RECLASSIFY, field="ticket_type",
+        old=type_value(ticket.ticket_type, ticket.priority),
     ) as change:
         sla_event_append(
             ticket=ticket,
@@ -245,9 +240,8 @@ def ticket_reclassify(
             ticket.quota_month = None
         elif not was_counting and ticket.contract.package.has_quota:
             ticket.quota_month = quota_month_of(ticket.opened_at, ticket.contract.time_zone)
-        change.new = ticket.get_ticket_type_display() + (
-            f", {_priority_label(priority)}" if priority is not None else ""
-        )
+        change.new = type_value(ticket_type, priority)
+    notify_customer_of_due_change(ticket, change.record)
     return ticket
 
 
@@ -279,10 +273,11 @@ def ticket_component_change(*, ticket: Ticket, component: Component, by, now: da
             ) from exc
         raise
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="component", field="component", old=ticket.component.name
+        ticket, actor=by, now=now, action=ChangeAction.COMPONENT, field="component",
+        old=ticket.component.code,
     ) as change:
         ticket.component = component
-        change.new = component.name
+        change.new = component.code
     return ticket
 
 
@@ -303,9 +298,10 @@ def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime) -> Tick
     if ticket.sla_extended:
         raise ValidationError(_("The SLA of this ticket is already extended."))
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="extend", field="sla_extended", old=""
+        ticket, actor=by, now=now, action=ChangeAction.EXTEND, field="sla_extended", old=""
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.EXTEND, at=now)
         ticket.extension_reason = reason
         change.new = reason
+    notify_customer_of_due_change(ticket, change.record)
     return ticket

@@ -81,6 +81,8 @@ def queue(request):
             "page": page,
             "rows": page.object_list,
             "query": query.urlencode(),
+            # Small screens fold the filters away unless some are in use or refused.
+            "filters_open": bool(form.errors) or any(v for v in query.values()),
         },
     )
 

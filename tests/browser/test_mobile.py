@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,17 +20,9 @@ from tests import factories
 from tickets.services import workflow
 from tickets.services.filing import ticket_file
 
-pytestmark = pytest.mark.django_db(transaction=True)
-UTC3 = dt.timezone(dt.timedelta(hours=3))
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_business_hours")]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(autouse=True)
-def business_hours(transactional_db):
-    today = dt.datetime.now(UTC3).date()
-    with time_machine.travel(dt.datetime.combine(today, dt.time(11), UTC3), tick=True):
-        yield
 
 
 @pytest.fixture

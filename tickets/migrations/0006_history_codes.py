@@ -312,21 +312,30 @@ def _value_code(field: str, action: str, value: str, components: dict[str, str])
     return value
 
 
-def forward(apps, schema_editor):
+def _rewrite(apps, convert, columns: list[str]) -> None:
+    """Apply ``convert(change)`` to every history row, saving ``columns`` in batches."""
     TicketChange = apps.get_model("tickets", "TicketChange")
-    Component = apps.get_model("packages", "Component")
-    components = dict(Component.objects.values_list("name", "code"))
     batch = []
     for change in TicketChange.objects.order_by("pk").iterator(chunk_size=2000):
+        convert(change)
+        batch.append(change)
+        if len(batch) >= 2000:
+            TicketChange.objects.bulk_update(batch, columns)
+            batch = []
+    if batch:
+        TicketChange.objects.bulk_update(batch, columns)
+
+
+def forward(apps, schema_editor):
+    Component = apps.get_model("packages", "Component")
+    components = dict(Component.objects.values_list("name", "code"))
+
+    def convert(change):
         change.old_value = _value_code(change.field, change.action, change.old_value, components)
         change.new_value = _value_code(change.field, change.action, change.new_value, components)
         change.effects = effects_from_text(change.sla_effect, action=change.action)
-        batch.append(change)
-        if len(batch) >= 2000:
-            TicketChange.objects.bulk_update(batch, ["old_value", "new_value", "effects"])
-            batch = []
-    if batch:
-        TicketChange.objects.bulk_update(batch, ["old_value", "new_value", "effects"])
+
+    _rewrite(apps, convert, ["old_value", "new_value", "effects"])
 
 
 # --- back to English words (times in UTC) ------------------------------------------------------
@@ -392,20 +401,15 @@ def _value_label(field: str, action: str, value: str, names: dict[str, str]) -> 
 
 
 def backward(apps, schema_editor):
-    TicketChange = apps.get_model("tickets", "TicketChange")
     Component = apps.get_model("packages", "Component")
     names = dict(Component.objects.values_list("code", "name"))
-    batch = []
-    for change in TicketChange.objects.order_by("pk").iterator(chunk_size=2000):
+
+    def convert(change):
         change.old_value = _value_label(change.field, change.action, change.old_value, names)
         change.new_value = _value_label(change.field, change.action, change.new_value, names)
         change.sla_effect = effects_to_text(change.effects)
-        batch.append(change)
-        if len(batch) >= 2000:
-            TicketChange.objects.bulk_update(batch, ["old_value", "new_value", "sla_effect"])
-            batch = []
-    if batch:
-        TicketChange.objects.bulk_update(batch, ["old_value", "new_value", "sla_effect"])
+
+    _rewrite(apps, convert, ["old_value", "new_value", "sla_effect"])
 
 
 class Migration(migrations.Migration):

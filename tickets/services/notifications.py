@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tickets.models import Message, Ticket, TicketChange
+from tickets.models import ChangeAction, Message, Ticket, TicketChange
 from tickets.services.outbox import outbox_enqueue
 from tickets.services.sla_effects import DUE_MOVES
 
@@ -98,10 +98,17 @@ def notify_customer_of_status(ticket: Ticket, old_status: str, new_status: str) 
 
 def notify_customer_of_due_change(ticket: Ticket, change: TicketChange | None) -> None:
     """Tell the contact why their due times moved (a workaround downgrade, a reclassification,
-    an extension and its reason) and the due times now in force; nothing when none moved."""
+    an extension and its reason) and the due times now in force.
+
+    A reclassification or an extension always changes the target, even while the clock is
+    paused; any other change is told only when it moved a due time.
+    """
     from tickets.selectors.history import CUSTOMER, history_entries
 
-    if change is None or not any(item.get("kind") in DUE_MOVES for item in change.effects):
+    if change is None:
+        return
+    moved = any(item.get("kind") in DUE_MOVES for item in change.effects)
+    if not moved and change.action not in (ChangeAction.RECLASSIFY, ChangeAction.EXTEND):
         return
     with customer_locale(ticket):
         (entry,) = history_entries([change], audience=CUSTOMER)

@@ -100,17 +100,29 @@ def test_the_due_change_mail_is_sent_after_commit(
     assert REASON in sent.body
 
 
+def _answer_and_wait(ticket, engineer, at):
+    """Reaction met, clock paused: nothing left whose due time could move."""
+    workflow.ticket_reply(ticket=ticket, by=engineer, body="Так.", internal=False, now=at)
+    workflow.ticket_status_change(ticket=ticket, status="waiting", by=engineer, now=at + MIN)
+
+
 def test_no_due_mail_when_no_due_time_moves(story, engineer):
     # waiting for the customer with the reaction met: a priority change moves nothing
     ticket = story.breached
-    workflow.ticket_reply(
-        ticket=ticket, by=engineer, body="Так.", internal=False, now=story.t0 + 75 * MIN
-    )
-    workflow.ticket_status_change(
-        ticket=ticket, status="waiting", by=engineer, now=story.t0 + 76 * MIN
-    )
+    _answer_and_wait(ticket, engineer, story.t0 + 75 * MIN)
     before = OutboxMessage.objects.filter(ticket=ticket).count()
     workflow.ticket_priority_change(
         ticket=ticket, priority=3, workaround=False, by=engineer, now=story.t0 + 77 * MIN
     )
     assert OutboxMessage.objects.filter(ticket=ticket).count() == before
+
+
+def test_a_reclassification_is_told_even_while_the_clock_is_paused(story, engineer):
+    ticket = story.breached
+    _answer_and_wait(ticket, engineer, story.t0 + 75 * MIN)
+    workflow.ticket_reclassify(
+        ticket=ticket, ticket_type="change", priority=None, by=engineer, now=story.t0 + 77 * MIN
+    )
+    (told,) = OutboxMessage.objects.filter(ticket=ticket, subject__contains="Due times changed")
+    assert "Type: Incident, 1 — Critical → Change" in told.body
+    assert "Resolution: paused while we wait for you." in told.body

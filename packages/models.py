@@ -232,6 +232,16 @@ class Contact(models.Model):
         help_text=_("May invite and deactivate the organisation's contacts."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the contact's last visit to the portal; the portal writes to them "
+            "in it (the site's default language until they visit)."
+        ),
+    )
 
     class Meta:
         ordering = ["customer__name", "user__last_name", "user__first_name"]

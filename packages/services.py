@@ -180,3 +180,14 @@ def contact_set_active(*, contact: Contact, active: bool, by: Contact) -> Contac
         user.is_active = active
         user.save(update_fields=["is_active"])
     return contact
+
+
+def contact_remember_language(*, contact: Contact, language: str) -> None:
+    """Keep the language a contact last used: the portal writes to them in it.
+
+    Called on each of their requests; it writes only when the language changes.
+    """
+    if language == contact.language or language not in dict(settings.LANGUAGES):
+        return
+    Contact.objects.filter(pk=contact.pk).update(language=language)
+    contact.language = language

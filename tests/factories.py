@@ -426,7 +426,7 @@ class TicketChangeFactory(factory.django.DjangoModelFactory):
     field = "status"
     old_value = TicketStatus.NEW
     new_value = TicketStatus.IN_PROGRESS
-    sla_effect = ""
+    effects = factory.LazyFunction(list)
 
 
 class OutboxMessageFactory(factory.django.DjangoModelFactory):

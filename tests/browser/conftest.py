@@ -3,10 +3,12 @@
 Run them alone with ``pytest -m browser``; screenshots go to artifacts/screenshots/ (ignored).
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make
 # between page steps are still synchronous and safe.
@@ -46,3 +48,12 @@ def shot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def in_business_hours(transactional_db):
+    """The clock (ticking, in every thread) at 11:00 UTC+03:00 today: inside incident hours."""
+    utc3 = dt.timezone(dt.timedelta(hours=3))
+    today = dt.datetime.now(utc3).date()
+    with time_machine.travel(dt.datetime.combine(today, dt.time(11), utc3), tick=True):
+        yield

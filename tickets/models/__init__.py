@@ -2,6 +2,7 @@
 
 from .activity import (
     Attachment,
+    ChangeAction,
     Message,
     MessageKind,
     SlaEvent,
@@ -15,6 +16,7 @@ from .ticket import OPEN_STATUSES, RootCause, Ticket, TicketStatus, WithdrawReas
 __all__ = [
     "OPEN_STATUSES",
     "Attachment",
+    "ChangeAction",
     "Message",
     "MessageKind",
     "OutboxMessage",

@@ -105,8 +105,37 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class ChangeAction(models.TextChoices):
+    """What a history row records. Values are codes; pages translate them when they show them
+    (tickets.selectors.history). The field has no ``choices`` so a new action needs no
+    migration; the SLA log's own kinds (``SlaEventKind``) are valid actions too."""
+
+    FILED = "filed", _("Filed")
+    OPENED_DEFERRED = "opened_deferred", _("Deferred request opened")
+    TAKE = "take", _("Took the ticket")
+    ASSIGN = "assign", _("Assigned")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    COMMENT = "comment", _("Customer comment")
+    STATUS = "status", _("Status")
+    PRIORITY = "priority", _("Priority")
+    RECLASSIFY = "reclassify", _("Type")
+    COMPONENT = "component", _("Component")
+    EXTEND = "extend", _("SLA extended")
+    SLA_BREACH = "sla_breach", _("SLA breach")
+    SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
+    SLA_RETIMED = "sla_retimed", _("Due times recomputed: calendar or targets changed")
+
+
 class TicketChange(models.Model):
-    """History: who changed what, when, old → new, and what it did to the SLA."""
+    """History: who changed what, when, old → new, and what it did to the SLA.
+
+    Everything is stored language-neutral: ``action`` and ``field`` are codes, the values are
+    codes too (a status, a priority number, ``type[:priority]``, a component's code; people's
+    names and an extension's reason as written) and ``effects`` is a list of
+    ``{"kind": ..., **params}`` (tickets.services.sla_effects). Each reader sees them in their
+    own language and time zone.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
@@ -118,7 +147,7 @@ class TicketChange(models.Model):
     field = models.CharField(_("field"), max_length=40, blank=True)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
-    sla_effect = models.TextField(_("SLA effect"), blank=True)
+    effects = models.JSONField(_("SLA effect"), default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

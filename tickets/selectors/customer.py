@@ -18,6 +18,7 @@ from packages.selectors import contract_in_force
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
+    ChangeAction,
     Message,
     MessageKind,
     Ticket,
@@ -25,12 +26,16 @@ from tickets.models import (
     TicketStatus,
 )
 from tickets.selectors.access import tickets_visible_to
+from tickets.selectors.history import CUSTOMER, HistoryEntry, history_entries
 from tickets.selectors.quota import QuotaStatus, quota_month_of, quota_status
 from tickets.selectors.sla_status import reaction_breached_now, resolution_breached_now
 
-# History a customer may read: what happened to their ticket, never the staff's notes.
+# History a customer may read: what happened to their ticket and why its due times moved
+# (an extension states its reason), never the staff's notes, assignments or SLA alerts.
 CUSTOMER_HISTORY_FIELDS = ("status", "priority", "ticket_type", "component")
-CUSTOMER_HISTORY_ACTIONS = ("filed", "opened_deferred")
+CUSTOMER_HISTORY_ACTIONS = (
+    ChangeAction.FILED, ChangeAction.OPENED_DEFERRED, ChangeAction.EXTEND, ChangeAction.SLA_RETIMED
+)
 
 LIST_STATES = ("open", "closed", "all")
 
@@ -61,14 +66,16 @@ def customer_filing_attachments(ticket: Ticket) -> QuerySet[Attachment]:
     return Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("pk")
 
 
-def customer_history(ticket: Ticket) -> QuerySet[TicketChange]:
-    """Status and classification changes; internal-note rows and SLA internals stay hidden."""
-    return (
+def customer_history(ticket: Ticket) -> list[HistoryEntry]:
+    """Status and classification changes and extensions, in the reader's words, with the due
+    times they set; internal-note rows and the staff's SLA figures stay hidden."""
+    rows = (
         TicketChange.objects.filter(ticket=ticket)
         .filter(Q(field__in=CUSTOMER_HISTORY_FIELDS) | Q(action__in=CUSTOMER_HISTORY_ACTIONS))
         .select_related("actor")
         .order_by("at", "pk")
     )
+    return history_entries(rows, audience=CUSTOMER)
 
 
 def deferred_month(ticket: Ticket) -> date | None:

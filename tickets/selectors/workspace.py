@@ -12,6 +12,7 @@ from packages.roles import is_support_staff
 from sla.selectors import terms_for_contract
 from tickets.models import Attachment, Message, Ticket, TicketChange
 from tickets.selectors.access import ticket_for_user
+from tickets.selectors.history import HistoryEntry, history_entries
 from tickets.selectors.queue import SlaView, business_left_text, ticket_sla_view
 from tickets.selectors.sla_status import reaction_breached_now, resolution_breached_now
 from tickets.services.sla_effects import describe_margin
@@ -41,7 +42,7 @@ class Workspace:
     ticket: Ticket
     messages: list[Message]
     filed_attachments: list[Attachment]
-    history: list[TicketChange]
+    history: list[HistoryEntry]
     sla: SlaPanel
 
     @property
@@ -70,7 +71,7 @@ def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
         .order_by("created_at", "pk")
     )
     filed = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("pk"))
-    history = list(
+    history = history_entries(
         TicketChange.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
     )
     calendar = None

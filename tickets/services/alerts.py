@@ -41,6 +41,7 @@ from tickets.models import (
     TicketChange,
 )
 from tickets.services.notifications import ticket_url
+from tickets.services.sla_effects import Effect, effect, iso
 
 PLACEHOLDER_PK = 987654321
 
@@ -124,7 +125,6 @@ class NewAlert:
     due_at: datetime
     subject: str
     customer: str
-    time_zone: str
     assignee_email: str  # "" when unassigned, inactive or without an address
     assignee_name: str  # "" when unassigned
 
@@ -137,7 +137,6 @@ NEW_ALERT_COLUMNS = (
     "due_at",
     "ticket__subject",
     "ticket__customer__name",
-    "ticket__contract__time_zone",
     "ticket__assignee_id",
     "ticket__assignee__email",
     "ticket__assignee__is_active",
@@ -155,12 +154,12 @@ def _new_alerts(batch: uuid.UUID) -> list[NewAlert]:
         .values_list(*NEW_ALERT_COLUMNS)
     )
     alerts = []
-    for pk, ticket_id, metric, kind, due, subject, customer, zone, assignee, *person in rows:
+    for pk, ticket_id, metric, kind, due, subject, customer, assignee, *person in rows:
         email, active, first, last, username = person
         name = (f"{first} {last}".strip() or username) if assignee else ""
         email = email if assignee and active and email else ""
         alerts.append(
-            NewAlert(pk, ticket_id, metric, kind, due, subject, customer, zone, email, name)
+            NewAlert(pk, ticket_id, metric, kind, due, subject, customer, email, name)
         )
     return alerts
 
@@ -192,8 +191,6 @@ class _Texts:
             (SlaMetric.REACTION, SlaAlertKind.AT_RISK): _("Reaction at risk"),
             (SlaMetric.RESOLUTION, SlaAlertKind.AT_RISK): _("Resolution at risk"),
         }
-        self.breach = _("%(what)s (was due %(due)s).")
-        self.at_risk = _("%(what)s: 80 %% of the target used, due %(due)s.")
         self.subject_one = _("[%(ref)s] %(what)s: %(subject)s")
         self.entry = {
             SlaAlertKind.BREACH: _("%(ref)s %(what)s, was due %(due)s"),
@@ -227,18 +224,14 @@ def _due_text(instant: datetime, zone: zoneinfo.ZoneInfo | str) -> str:
     return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)")
 
 
-def alert_effect(alert: NewAlert, texts: _Texts | None = None) -> str:
-    """The history's sentence, in the contract's zone (the customer reads the history too),
-    e.g. "Reaction breached (was due 2026-05-12 10:00 (UTC+0300))."."""
-    texts = texts or _Texts()
-    template = texts.breach if alert.kind == SlaAlertKind.BREACH else texts.at_risk
-    return template % {
-        "what": texts.headline[(alert.metric, alert.kind)],
-        "due": _due_text(alert.due_at, alert.time_zone),
-    }
+def alert_effects(alert: NewAlert) -> list[dict]:
+    """The history row's SLA effect as data: each reader sees it in their own language and
+    zone (tickets.selectors.history)."""
+    kind = Effect.ALERT_BREACH if alert.kind == SlaAlertKind.BREACH else Effect.ALERT_AT_RISK
+    return [effect(kind, metric=str(alert.metric), due=iso(alert.due_at))]
 
 
-def _history_insert(rows: list[tuple[int, str, str, str]], *, at: datetime) -> None:
+def _history_insert(rows: list[tuple[int, str, str, list[dict]]], *, at: datetime) -> None:
     """Write every history row of a run in ONE statement, however many events there are.
 
     The rows travel as a single JSON parameter expanded by the database: ``bulk_create``
@@ -247,13 +240,13 @@ def _history_insert(rows: list[tuple[int, str, str, str]], *, at: datetime) -> N
     """
     if connection.vendor == "postgresql":
         source, item = "jsonb_array_elements(%s::jsonb) AS r(v)", "(r.v->>{})"
-        ticket = "(r.v->>0)::bigint"
+        ticket, effects = "(r.v->>0)::bigint", "(r.v->3)"
     elif connection.vendor == "sqlite":
         source, item = "json_each(%s) AS r", "json_extract(r.value, '$[{}]')"
-        ticket = item.format(0)
+        ticket, effects = item.format(0), item.format(3)  # an array comes out as JSON text
     else:  # pragma: no cover - the portal runs on PostgreSQL or SQLite
         TicketChange.objects.bulk_create(
-            TicketChange(ticket_id=t, at=at, action=a, field=f, sla_effect=e) for t, a, f, e in rows
+            TicketChange(ticket_id=t, at=at, action=a, field=f, effects=e) for t, a, f, e in rows
         )
         return
     quote = connection.ops.quote_name
@@ -261,12 +254,12 @@ def _history_insert(rows: list[tuple[int, str, str, str]], *, at: datetime) -> N
         quote(TicketChange._meta.get_field(name).column)
         for name in ("ticket", "actor", "at", "action", "field", "old_value", "new_value")
     )
-    effect = quote(TicketChange._meta.get_field("sla_effect").column)
+    effects_column = quote(TicketChange._meta.get_field("effects").column)
     # Only quoted identifiers are formatted in; the values are parameters.
     sql = (
-        f"INSERT INTO {quote(TicketChange._meta.db_table)} ({columns}, {effect}) "  # noqa: S608
+        f"INSERT INTO {quote(TicketChange._meta.db_table)} ({columns}, {effects_column}) "  # noqa: S608
         f"SELECT {ticket}, NULL, %s, {item.format(1)}, {item.format(2)}, '', '', "
-        f"{item.format(3)} FROM {source}"
+        f"{effects} FROM {source}"
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -353,8 +346,7 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     staff = Recipients(_staff_emails(ENGINEERS_GROUP), _staff_emails(MANAGERS_GROUP))
     texts = _Texts()
     _history_insert(
-        [(a.ticket_id, f"sla_{a.kind}", a.metric, alert_effect(a, texts)) for a in alerts],
-        at=now,
+        [(a.ticket_id, f"sla_{a.kind}", a.metric, alert_effects(a)) for a in alerts], at=now
     )
     entries = {a.pk: _entry(a, texts) for a in alerts}
     by_recipient: dict[str, list[NewAlert]] = defaultdict(list)

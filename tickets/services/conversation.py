@@ -10,7 +10,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from packages.roles import Role, role_of
-from tickets.models import Attachment, Message, MessageKind, SlaEventKind, Ticket, TicketStatus
+from tickets.models import (
+    Attachment,
+    ChangeAction,
+    Message,
+    MessageKind,
+    SlaEventKind,
+    Ticket,
+    TicketStatus,
+)
 from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_reply
 from tickets.services.sla import sla_event_append
@@ -74,11 +82,11 @@ def message_add(
         if notify:
             notify_customer_of_reply(ticket, message)
     elif kind == MessageKind.CUSTOMER_COMMENT and ticket.status == TicketStatus.WAITING:
-        with ticket_change_sla(ticket, actor=author, now=now, action="status", field="status",
-                               old=ticket.get_status_display()) as change:
+        with ticket_change_sla(ticket, actor=author, now=now, action=ChangeAction.STATUS,
+                               field="status", old=ticket.status) as change:
             sla_event_append(ticket=ticket, kind=SlaEventKind.RESUME, at=now)
             ticket.status = TicketStatus.IN_PROGRESS
-            change.new = ticket.get_status_display()
+            change.new = ticket.status
     else:
         history_record(ticket=ticket, actor=author, at=now, action=kind)
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
@@ -87,10 +95,10 @@ def message_add(
 
 def _after_public_reply(ticket: Ticket, *, author, now: datetime) -> None:
     first = ticket.first_response_at is None
-    with ticket_change_sla(ticket, actor=author, now=now, action="reply") as change:
+    with ticket_change_sla(ticket, actor=author, now=now, action=ChangeAction.REPLY) as change:
         if first:
             sla_event_append(ticket=ticket, kind=SlaEventKind.FIRST_RESPONSE, at=now)
         if ticket.status == TicketStatus.NEW:
             ticket.status = TicketStatus.IN_PROGRESS
             change.field, change.old, change.new = (
-                "status", TicketStatus.NEW.label, TicketStatus.IN_PROGRESS.label)
+                "status", TicketStatus.NEW, TicketStatus.IN_PROGRESS)

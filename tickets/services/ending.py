@@ -18,10 +18,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from packages.roles import Role, role_of
 from tickets.models import (
+    ChangeAction,
     MessageKind,
     RootCause,
     SlaEventKind,
@@ -30,10 +30,12 @@ from tickets.models import (
     TicketStatus,
     WithdrawReason,
 )
+from tickets.selectors.history import withdraw_note
 from tickets.services.conversation import message_add
 from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
+from tickets.services.sla_effects import Effect, effect
 from tickets.services.status import deferred_refusal, not_open_refusal, reopen_refusal
 from tickets.services.ticket_lock import engine_errors, locked_now, ticket_change_sla
 from tickets.services.workflow import ticket_take
@@ -113,13 +115,13 @@ def ticket_resolve(
     ticket = _lock(ticket)
     now = locked_now(now)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.RESOLVE, at=now)
         ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, now
         ticket.root_cause, ticket.time_spent = root_cause, time_spent
         ticket.is_billable = ticket.is_billable or root_cause != RootCause.PRODUCT_DEFECT
-        change.new = ticket.get_status_display()
+        change.new = ticket.status
     notify_customer_of_status(ticket, old, TicketStatus.RESOLVED, message=reply)
     return ticket
 
@@ -155,16 +157,6 @@ def _duplicate_target(ticket: Ticket, number: int | None) -> Ticket:
     return target
 
 
-def _withdraw_note(reason: str, duplicate: Ticket | None) -> str:
-    if duplicate is not None:
-        return _("Withdrawn as a duplicate of %(ref)s: the work goes on there.") % {
-            "ref": duplicate.reference
-        }
-    if reason == WithdrawReason.SPAM:
-        return _("Withdrawn as spam.")
-    return _("Withdrawn: the customer no longer needs it.")
-
-
 @engine_errors
 @transaction.atomic
 def ticket_withdraw(
@@ -184,17 +176,20 @@ def ticket_withdraw(
         _duplicate_target(ticket, duplicate_of) if reason == WithdrawReason.DUPLICATE else None
     )
     old = ticket.status
-    note = _withdraw_note(reason, duplicate)
+    ref = duplicate.reference if duplicate is not None else ""
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
     ) as change:
         if ticket.opened_at is not None:  # a deferred request has no clock yet
             sla_event_append(ticket=ticket, kind=SlaEventKind.WITHDRAW, at=now)
         ticket.status, ticket.withdrawn_at = TicketStatus.WITHDRAWN, now
         ticket.withdraw_reason, ticket.duplicate_of = reason, duplicate
-        change.new, change.note = ticket.get_status_display(), note
+        change.new = ticket.status
+        change.notes.append(effect(Effect.WITHDRAWN_BECAUSE, reason=reason, ref=ref))
     if role != Role.CONTACT:
-        notify_customer_of_status(ticket, old, TicketStatus.WITHDRAWN, note=note)
+        notify_customer_of_status(
+            ticket, old, TicketStatus.WITHDRAWN, note=lambda: withdraw_note(reason, ref)
+        )
     return ticket
 
 
@@ -221,11 +216,11 @@ def ticket_close(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
         ticket=ticket,
         actor=by,
         at=now,
-        action="status",
+        action=ChangeAction.STATUS,
         field="status",
-        old=TicketStatus.RESOLVED.label,
-        new=TicketStatus.CLOSED.label,
-        sla_effect=_("The customer confirmed the resolution (no SLA figure changes)."),
+        old=TicketStatus.RESOLVED,
+        new=TicketStatus.CLOSED,
+        effects=[effect(Effect.CONFIRMED)],
     )
     return ticket
 
@@ -242,12 +237,12 @@ def ticket_reopen(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     if refusal:
         raise ValidationError(refusal)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.REOPEN, at=now)
         ticket.status = TicketStatus.IN_PROGRESS
         ticket.resolved_at = ticket.closed_at = None
-        change.new = ticket.get_status_display()
+        change.new = ticket.status
     notify_customer_of_status(ticket, TicketStatus.RESOLVED, TicketStatus.IN_PROGRESS)
     return ticket
 
@@ -279,23 +274,17 @@ def _close_batch(ids: list[int], *, now: datetime) -> int:
         .select_related("contract", "reporter")
         .order_by("pk")
     )
-    days = settings.PORTAL_REOPEN_DAYS
-    effect = ngettext(
-        "Closed by itself %(days)d day after the resolution (no SLA figure changes).",
-        "Closed by itself %(days)d days after the resolution (no SLA figure changes).",
-        days,
-    ) % {"days": days}
-    old, new = str(TicketStatus.RESOLVED.label), str(TicketStatus.CLOSED.label)
+    closed_by_itself = [effect(Effect.AUTO_CLOSED, days=settings.PORTAL_REOPEN_DAYS)]
     TicketChange.objects.bulk_create(
         TicketChange(
             ticket=ticket,
             actor=None,
             at=now,
-            action="status",
+            action=ChangeAction.STATUS,
             field="status",
-            old_value=old,
-            new_value=new,
-            sla_effect=effect,
+            old_value=TicketStatus.RESOLVED,
+            new_value=TicketStatus.CLOSED,
+            effects=closed_by_itself,
         )
         for ticket in done
     )

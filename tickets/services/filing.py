@@ -15,12 +15,12 @@ from packages.models import Component, Contact, Contract
 from packages.selectors import component_priority_one_allowed, contract_in_force
 from sla.models import TicketType
 from sla.selectors import is_counting_type, terms_for_contract
-from tickets.models import Attachment, SlaEventKind, Ticket, TicketStatus
+from tickets.models import Attachment, ChangeAction, SlaEventKind, Ticket, TicketStatus
 from tickets.selectors.quota import QuotaStatus, quota_month_of, quota_status
-from tickets.services.history import history_record
+from tickets.services.history import history_record, type_value
 from tickets.services.notifications import notify_ticket_filed
 from tickets.services.sla import sla_event_append, ticket_sla_apply
-from tickets.services.sla_effects import describe_sla_change
+from tickets.services.sla_effects import Effect, effect, sla_effects
 from tickets.services.ticket_lock import locked_now
 
 
@@ -132,14 +132,12 @@ def ticket_file(
             content_type=(getattr(upload, "content_type", "") or "")[:100],
         )
 
-    effect = ""
-    if not ticket.is_deferred:
-        effect = ticket_sla_start(ticket, now=now)
-    else:
-        effect = _("Deferred to next month: the SLA clock starts when it opens.")
+    effects = (
+        [effect(Effect.DEFERRED)] if ticket.is_deferred else ticket_sla_start(ticket, now=now)
+    )
     history_record(
-        ticket=ticket, actor=contact.user, at=now, action="filed",
-        new=ticket.get_ticket_type_display(), sla_effect=effect,
+        ticket=ticket, actor=contact.user, at=now, action=ChangeAction.FILED,
+        new=type_value(ticket.ticket_type, ticket.priority), effects=effects,
     )
     notify_ticket_filed(ticket)
     if ticket.quota_month is not None:
@@ -150,8 +148,8 @@ def ticket_file(
     return ticket
 
 
-def ticket_sla_start(ticket: Ticket, *, now: datetime) -> str:
-    """Write the OPEN event and the first SLA state; returns the history's SLA sentence."""
+def ticket_sla_start(ticket: Ticket, *, now: datetime) -> list[dict]:
+    """Write the OPEN event and the first SLA state; returns the history's SLA effects."""
     terms = terms_for_contract(ticket.contract)
     sla_event_append(
         ticket=ticket, kind=SlaEventKind.OPEN, at=now, priority=ticket.priority,
@@ -159,7 +157,7 @@ def ticket_sla_start(ticket: Ticket, *, now: datetime) -> str:
     )
     state = ticket_sla_apply(ticket, now=now, terms=terms)
     ticket.save()
-    return describe_sla_change(None, state, ticket.contract.time_zone)
+    return sla_effects(None, state)
 
 
 @transaction.atomic
@@ -179,9 +177,8 @@ def ticket_open_deferred(*, ticket: Ticket, now: datetime) -> bool:
     ticket.opened_at = now
     ticket.quota_month = quota_month_of(now, contract.time_zone)
     ticket.save()
-    effect = ticket_sla_start(ticket, now=now)
     history_record(
-        ticket=ticket, actor=None, at=now, action="opened_deferred", field="is_deferred",
-        old=True, new=False, sla_effect=effect,
+        ticket=ticket, actor=None, at=now, action=ChangeAction.OPENED_DEFERRED,
+        field="is_deferred", old=True, new=False, effects=ticket_sla_start(ticket, now=now),
     )
     return True

@@ -15,8 +15,9 @@ from datetime import datetime
 from django.db import transaction
 
 from sla.selectors import terms_for_contracts
-from tickets.models import OPEN_STATUSES, SlaEvent, Ticket, TicketChange
+from tickets.models import OPEN_STATUSES, ChangeAction, SlaEvent, Ticket, TicketChange
 from tickets.services.sla import SLA_COLUMNS, sla_state_of_events, sla_state_to_ticket
+from tickets.services.sla_effects import Effect, effect, iso
 
 BATCH = 500
 
@@ -35,15 +36,14 @@ def _retime_batch(rows: list[Ticket], *, now: datetime) -> int:
         )
         sla_state_to_ticket(ticket, state)
         if ticket.next_due != before:
+            kind = Effect.REACTION_DUE if state.first_response_at is None else Effect.RESOLUTION_DUE
             moved.append(
                 TicketChange(
                     ticket=ticket,
                     actor=None,
                     at=now,
-                    action="sla_retimed",
-                    field="next_due",
-                    old_value=before.isoformat() if before else "",
-                    new_value=ticket.next_due.isoformat() if ticket.next_due else "",
+                    action=ChangeAction.SLA_RETIMED,
+                    effects=[effect(kind, due=iso(ticket.next_due))],
                 )
             )
     Ticket.objects.bulk_update(rows, SLA_COLUMNS)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from packages.roles import Role, role_of
-from tickets.models import OPEN_STATUSES, SlaEventKind, Ticket, TicketStatus
+from tickets.models import OPEN_STATUSES, ChangeAction, SlaEventKind, Ticket, TicketStatus
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
 from tickets.services.ticket_lock import locked_now, ticket_change_sla
@@ -136,13 +136,13 @@ def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime | None =
     if status == old:
         return ticket
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=old
     ) as change:
         if old == TicketStatus.WAITING:
             sla_event_append(ticket=ticket, kind=SlaEventKind.RESUME, at=now)
         elif status == TicketStatus.WAITING:
             sla_event_append(ticket=ticket, kind=SlaEventKind.PAUSE, at=now)
         ticket.status = status
-        change.new = ticket.get_status_display()
+        change.new = status
     notify_customer_of_status(ticket, old, status)
     return ticket

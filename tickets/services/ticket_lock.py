@@ -6,15 +6,16 @@
         change.old, change.new = ...
 
 On exit the SLA is replayed through the engine, the ticket saved, and one history row written
-with the SLA effect in words. The caller holds the ticket row lock (select_for_update).
+with the SLA effect as data (``change.record`` is that row). The caller holds the ticket row
+lock (select_for_update).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -23,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from sla.clock import InvalidEvent
 from sla.selectors import terms_for_contract
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketChange
 from tickets.services.history import history_record
 from tickets.services.sla import sla_state_to_ticket, ticket_sla_state
-from tickets.services.sla_effects import describe_sla_change
+from tickets.services.sla_effects import sla_effects
 
 
 def engine_errors(func):
@@ -55,33 +56,45 @@ def locked_now(now: datetime | None) -> datetime:
     return timezone.now() if now is None else now
 
 
-@dataclass
+@dataclasses.dataclass
 class PendingChange:
     action: str
     field: str = ""
     old: object = ""
     new: object = ""
-    note: str = ""
+    # effects the caller adds (a workaround), before those the engine's replay finds
+    notes: list[dict] = dataclasses.field(default_factory=list)
+    record: TicketChange | None = None
 
 
 @contextmanager
 def ticket_change_sla(
-    ticket: Ticket, *, actor, now: datetime, action: str, field: str = "", old: object = "",
+    ticket: Ticket,
+    *,
+    actor,
+    now: datetime,
+    action: str,
+    field: str = "",
+    old: object = "",
     new: object = "",
 ) -> Iterator[PendingChange]:
     terms = terms_for_contract(ticket.contract)
     before = ticket_sla_state(ticket, as_of=now, terms=terms) if ticket.opened_at else None
     change = PendingChange(action=action, field=field, old=old, new=new)
     yield change
-    effect = ""
+    effects = list(change.notes)
     if ticket.opened_at is not None:
         after = ticket_sla_state(ticket, as_of=now, terms=terms)
         sla_state_to_ticket(ticket, after)
-        effect = describe_sla_change(before, after, ticket.contract.time_zone)
+        effects += sla_effects(before, after)
     ticket.save()
-    if change.note:
-        effect = f"{change.note} {effect}".strip()
-    history_record(
-        ticket=ticket, actor=actor, at=now, action=change.action, field=change.field,
-        old=change.old, new=change.new, sla_effect=effect,
+    change.record = history_record(
+        ticket=ticket,
+        actor=actor,
+        at=now,
+        action=change.action,
+        field=change.field,
+        old=change.old,
+        new=change.new,
+        effects=effects,
     )

@@ -17,14 +17,17 @@ from django.utils.translation import gettext as _
 
 from packages.models import Component
 from packages.roles import is_manager, is_support_staff
-from sla.models import Priority, TicketType
+from sla.models import TicketType
 from sla.selectors import is_counting_type
 from tickets.attachments import attachment_validate
-from tickets.models import Message, MessageKind, SlaEventKind, Ticket
+from tickets.models import ChangeAction, Message, MessageKind, SlaEventKind, Ticket
 from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
 from tickets.services.filing import ticket_check_rules
+from tickets.services.history import type_value
+from tickets.services.notifications import notify_customer_of_due_change
 from tickets.services.sla import sla_event_append
+from tickets.services.sla_effects import Effect, effect
 from tickets.services.status import change_refusal, ticket_set_status
 from tickets.services.ticket_lock import engine_errors as _engine_errors
 from tickets.services.ticket_lock import locked_now, ticket_change_sla
@@ -70,10 +73,6 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _priority_label(priority: int | None) -> str:
-    return "" if priority is None else str(Priority(priority).label)
-
-
 # --- assignment -------------------------------------------------------------------------------
 
 
@@ -88,7 +87,7 @@ def ticket_assign(*, ticket: Ticket, engineer, by, now: datetime | None = None) 
     now = locked_now(now)
     if ticket.assignee_id == engineer.pk:
         return ticket
-    action = "take" if engineer.pk == by.pk else "assign"
+    action = ChangeAction.TAKE if engineer.pk == by.pk else ChangeAction.ASSIGN
     with ticket_change_sla(
         ticket, actor=by, now=now, action=action, field="assignee", old=_user_label(ticket.assignee)
     ) as change:
@@ -155,7 +154,7 @@ def ticket_priority_change(
     _check_rules(ticket, ticket_type=ticket.ticket_type, priority=priority)
     old = ticket.priority
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="priority", field="priority", old=_priority_label(old)
+        ticket, actor=by, now=now, action=ChangeAction.PRIORITY, field="priority", old=old
     ) as change:
         sla_event_append(
             ticket=ticket,
@@ -165,26 +164,22 @@ def ticket_priority_change(
             workaround=workaround,
         )
         ticket.priority = priority
-        change.new = _priority_label(priority)
+        change.new = priority
         if workaround and old in (1, 2) and priority > old:
-            change.note = _("Workaround applied.")
+            change.notes.append(effect(Effect.WORKAROUND_APPLIED))
         elif workaround:
-            change.note = _(
-                "Workaround noted, but this does not lower a priority 1 or 2 incident: "
-                "recorded as an ordinary priority change."
-            )
+            change.notes.append(effect(Effect.WORKAROUND_IGNORED))
+    notify_customer_of_due_change(ticket, change.record)
     return ticket
 
 
 def _workaround_noted(ticket: Ticket, *, by, now: datetime) -> Ticket:
     """A workaround on the same priority is an ordinary change (SPEC): recorded, no new clock."""
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="priority", new=_priority_label(ticket.priority)
+        ticket, actor=by, now=now, action=ChangeAction.PRIORITY, field="priority",
+        old=ticket.priority, new=ticket.priority,
     ) as change:
-        change.note = _(
-            "Workaround applied; the priority stays the same, so the resolution clock goes on "
-            "(only lowering a priority 1 or 2 incident starts a new clock)."
-        )
+        change.notes.append(effect(Effect.WORKAROUND_SAME_PRIORITY))
     return ticket
 
 
@@ -207,11 +202,9 @@ def ticket_reclassify(
     if ticket_type == ticket.ticket_type:
         raise ValidationError({"ticket_type": _("The ticket already has this type.")})
     _check_rules(ticket, ticket_type=ticket_type, priority=priority)
-    old_label = ticket.get_ticket_type_display()
-    if ticket.priority is not None:
-        old_label += f", {_priority_label(ticket.priority)}"
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="reclassify", field="ticket_type", old=old_label
+        ticket, actor=by, now=now, action=ChangeAction.RECLASSIFY, field="ticket_type",
+        old=type_value(ticket.ticket_type, ticket.priority),
     ) as change:
         sla_event_append(
             ticket=ticket,
@@ -226,9 +219,8 @@ def ticket_reclassify(
             ticket.quota_month = None
         elif not was_counting and ticket.contract.package.has_quota:
             ticket.quota_month = quota_month_of(ticket.opened_at, ticket.contract.time_zone)
-        change.new = ticket.get_ticket_type_display() + (
-            f", {_priority_label(priority)}" if priority is not None else ""
-        )
+        change.new = type_value(ticket_type, priority)
+    notify_customer_of_due_change(ticket, change.record)
     return ticket
 
 
@@ -263,10 +255,11 @@ def ticket_component_change(
             ) from exc
         raise
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="component", field="component", old=ticket.component.name
+        ticket, actor=by, now=now, action=ChangeAction.COMPONENT, field="component",
+        old=ticket.component.code,
     ) as change:
         ticket.component = component
-        change.new = component.name
+        change.new = component.code
     return ticket
 
 
@@ -288,9 +281,10 @@ def ticket_sla_extend(*, ticket: Ticket, reason: str, by, now: datetime | None =
     if ticket.sla_extended:
         raise ValidationError(_("The SLA of this ticket is already extended."))
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="extend", field="sla_extended", old=""
+        ticket, actor=by, now=now, action=ChangeAction.EXTEND, field="sla_extended", old=""
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.EXTEND, at=now)
         ticket.extension_reason = reason
         change.new = reason
+    notify_customer_of_due_change(ticket, change.record)
     return ticket

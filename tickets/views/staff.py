@@ -87,6 +87,8 @@ def queue(request):
             "rows": page.object_list,
             "query": query.urlencode(),
             "open_queue": not filters.get("status"),
+            # Small screens fold the filters away unless some are in use or refused.
+            "filters_open": bool(form.errors) or any(v for v in query.values()),
         },
     )
 

@@ -57,11 +57,11 @@ def test_closes_after_the_window_once_and_changes_no_sla_figure(
     assert {name: getattr(closed, name) for name in SLA_COLUMNS} == before
     assert SlaEvent.objects.filter(ticket=ticket).count() == events
     change = TicketChange.objects.filter(ticket=ticket).latest("pk")
-    assert (change.actor, change.field, change.new_value) == (None, "status", "Closed")
+    assert (change.actor, change.field, change.new_value) == (None, "status", "closed")
     assert len(mail.outbox) == 1 and "Closed" in mail.outbox[0].subject
     # A second (or overlapping) run does nothing more
     assert tickets_close_resolved(now=window_end + 2 * MIN) == 0
-    assert TicketChange.objects.filter(ticket=ticket, new_value="Closed").count() == 1
+    assert TicketChange.objects.filter(ticket=ticket, new_value="closed").count() == 1
 
 
 def test_works_in_batches_and_leaves_recent_and_reopened_tickets(resolved, t0, staff, settings):

@@ -20,6 +20,7 @@ from tickets.models import (
     TicketStatus,
     WithdrawReason,
 )
+from tickets.selectors.history import effect_text
 from tickets.services import ending, workflow
 from tickets.services.filing import ticket_file
 
@@ -152,8 +153,8 @@ def test_duplicate_of_a_ticket_of_the_same_organisation(
     assert again.status == TicketStatus.WITHDRAWN and again.withdrawn_at == t0 + 10 * MIN
     assert (again.withdraw_reason, again.duplicate_of) == (WithdrawReason.DUPLICATE, original)
     change = TicketChange.objects.filter(ticket=again).latest("pk")
-    assert (change.field, change.new_value) == ("status", "Withdrawn")
-    assert f"duplicate of {original.reference}" in change.sla_effect
+    assert (change.field, change.new_value) == ("status", "withdrawn")
+    assert f"duplicate of {original.reference}" in effect_text(change.effects)
     assert SlaEvent.objects.filter(ticket=again).latest("seq").kind == SlaEventKind.WITHDRAW
     # the customer is told, with the ticket the work goes on in
     assert [m.to for m in mail.outbox] == [[contact.user.email]]
@@ -292,7 +293,7 @@ def test_a_workaround_on_the_same_priority_is_an_ordinary_change(file_ticket, t0
     )
     # Then it is accepted and in the history, and no clock starts (nothing moves)
     change = TicketChange.objects.filter(ticket=ticket).latest("pk")
-    assert change.action == "priority" and "Workaround applied" in change.sla_effect
+    assert change.action == "priority" and "Workaround applied" in effect_text(change.effects)
     after = sla_of(ticket)
     assert after.pop("resolution_elapsed") > before.pop("resolution_elapsed")  # time ran on
     assert after == before

@@ -27,30 +27,50 @@ def _customer_recipients(ticket: Ticket) -> list[str]:
     return [reporter.email] if reporter.is_active and reporter.email else []
 
 
-def _send(ticket: Ticket, template: str, subject: str, **context) -> None:
+def _send(ticket: Ticket, template: str, subject: str, automatic: bool = True, **context) -> None:
+    """Render in the contract's zone: the ``mail_time`` filter gives every time with it."""
     with timezone.override(zoneinfo.ZoneInfo(ticket.contract.time_zone)):
         body = render_to_string(
             f"tickets/email/{template}.txt",
             {"ticket": ticket, "url": ticket_url(ticket), **context},
         )
     outbox_enqueue(
-        recipients=_customer_recipients(ticket), subject=subject, body=body, ticket=ticket
+        recipients=_customer_recipients(ticket),
+        subject=subject,
+        body=body,
+        ticket=ticket,
+        automatic=automatic,
     )
 
 
 def notify_ticket_filed(ticket: Ticket) -> None:
-    _send(ticket, "filed", _("[%(ref)s] We received your request: %(subject)s") % {
-        "ref": ticket.reference, "subject": ticket.subject})
+    _send(
+        ticket,
+        "filed",
+        _("[%(ref)s] We received your request: %(subject)s")
+        % {"ref": ticket.reference, "subject": ticket.subject},
+    )
 
 
 def notify_customer_of_reply(ticket: Ticket, message: Message) -> None:
-    _send(ticket, "reply", _("[%(ref)s] New reply: %(subject)s") % {
-        "ref": ticket.reference, "subject": ticket.subject}, message=message)
+    _send(
+        ticket,
+        "reply",
+        _("[%(ref)s] New reply: %(subject)s")
+        % {"ref": ticket.reference, "subject": ticket.subject},
+        automatic=False,
+        message=message,
+    )
 
 
 def notify_customer_of_status(ticket: Ticket, old_status: str, new_status: str) -> None:
     from tickets.models import TicketStatus
 
-    _send(ticket, "status", _("[%(ref)s] Status: %(status)s") % {
-        "ref": ticket.reference, "status": TicketStatus(new_status).label},
-        old_status=TicketStatus(old_status).label, new_status=TicketStatus(new_status).label)
+    _send(
+        ticket,
+        "status",
+        _("[%(ref)s] Status: %(status)s")
+        % {"ref": ticket.reference, "status": TicketStatus(new_status).label},
+        old_status=TicketStatus(old_status).label,
+        new_status=TicketStatus(new_status).label,
+    )

@@ -145,6 +145,8 @@ def outbox_deliver(*, message_id: int, now: datetime) -> bool:
 def outbox_deliver_many(*, message_ids: list[int], now: datetime) -> int:
     """Deliver these rows where due and free; returns how many this call sent. Failures are
     recorded on their rows for the flush, never raised for a retry chain."""
+    if not message_ids:
+        return 0
     rows = _claim(now=now, ids=message_ids, limit=len(message_ids))
     return _send_claimed(rows, now=now)[0] if rows else 0
 

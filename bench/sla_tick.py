@@ -129,7 +129,7 @@ def _staff() -> None:
 
 def tick(now: datetime):
     """(result, seconds, queries, seconds of those spent handing e-mail to the broker, e-mails
-    written)."""
+    written, bytes of the largest one's text)."""
     from sla.services import sla_check
     from tickets.models import OutboxMessage
     from tickets.services import alerts
@@ -152,7 +152,9 @@ def tick(now: datetime):
             elapsed = time.perf_counter() - began
     finally:
         alerts._dispatch = dispatch
-    return result, elapsed, len(queries), handoff[0], OutboxMessage.objects.count() - mails_before
+    mails = OutboxMessage.objects.order_by("-pk")[: OutboxMessage.objects.count() - mails_before]
+    largest = max((len(m.body.encode()) for m in mails), default=0)
+    return result, elapsed, len(queries), handoff[0], len(mails), largest
 
 
 def run(n: int = 100_000) -> None:
@@ -176,13 +178,13 @@ def run(n: int = 100_000) -> None:
     app._pool = None
     try:
         for label, at in (("cold", now), ("warm", now + timedelta(seconds=60))):
-            result, elapsed, queries, handoff, mails = tick(at)
+            result, elapsed, queries, handoff, mails, largest = tick(at)
             print(
                 f"   {label} tick: {elapsed * 1000:7.1f} ms  {queries:>3} queries  "
                 f"breaches marked: reaction {result.reaction_breached:,}, resolution "
                 f"{result.resolution_breached:,}; events {result.alerts_total:,} told in "
-                f"{mails} digest e-mails ({handoff * 1000:.0f} ms of it handing them to the "
-                f"broker){'  OVER 1 s' if elapsed > 1 else ''}"
+                f"{mails} digest e-mails of at most {largest / 1024:.0f} KiB ({handoff * 1000:.0f} "
+                f"ms of it handing them to the broker){'  OVER 1 s' if elapsed > 1 else ''}"
             )
     finally:
         app.conf.update(saved)

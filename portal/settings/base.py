@@ -143,6 +143,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="support@portal.localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where answers to the portal's mail go (Reply-To): the support mailbox the portal reads.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Seconds an SMTP connection may hang before the attempt fails and is retried later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Product rules that operations may tune.

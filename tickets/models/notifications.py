@@ -1,5 +1,8 @@
 """What the portal tells people: the e-mail outbox, SLA alerts and quota notices."""
 
+from email.utils import make_msgid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +12,23 @@ from packages.models import Contract
 from .ticket import Ticket
 
 
+def new_message_id() -> str:
+    """A Message-ID for a new outbox row, fixed when it is queued: every attempt (and a
+    duplicate after a crash) carries the same one, so mail clients and the inbound side see
+    one message, and a reply's In-Reply-To finds its ticket."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "portal.localhost"
+    return make_msgid(domain=domain)
+
+
 class OutboxMessage(models.Model):
     """An e-mail to send, written in the same transaction as the change that caused it.
 
-    Delivery runs in a Celery task after commit; if the broker is down the row waits and the
-    outbox flush job sends it later. ``dedupe_key`` makes "tell them once" a database fact.
+    Delivery claims the row (``claim`` and ``lease_until``), sends, then records the result in
+    its own short transaction. A failed attempt is retried from ``next_attempt_at`` (backoff
+    with a ceiling, never a cap); a claim whose worker died lapses at ``lease_until``. So a
+    mail is sent however long an outage lasts, and a crash between sending and recording
+    sends it at worst twice, with the same ``message_id``. ``dedupe_key`` makes "tell them
+    once" a database fact.
     """
 
     recipients = models.JSONField(_("recipients"), default=list)
@@ -23,16 +38,27 @@ class OutboxMessage(models.Model):
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox"
     )
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
+    auto_submitted = models.BooleanField(_("automatic"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # empty: due at once (never tried); else the earliest time of the next attempt
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
         indexes = [
             models.Index(
-                fields=["created_at"], condition=Q(sent_at__isnull=True), name="outbox_unsent_idx"
+                fields=["next_attempt_at", "created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="outbox_due_idx",
             )
         ]
 

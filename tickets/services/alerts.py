@@ -15,20 +15,15 @@ support manager.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, UUIDField, Value
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
 from tickets.models import (
@@ -40,10 +35,8 @@ from tickets.models import (
     Ticket,
     TicketChange,
 )
-from tickets.services.notifications import ticket_url
+from tickets.services.sla_digests import AlertTexts, sla_digest
 from tickets.services.sla_effects import Effect, effect, iso
-
-PLACEHOLDER_PK = 987654321
 
 OPEN = Q(status__in=OPEN_STATUSES, is_deferred=False)
 
@@ -181,49 +174,6 @@ def alert_recipients(alert: NewAlert, staff: Recipients) -> frozenset[str]:
     return first | staff.managers
 
 
-class _Texts:
-    """Every translated string and label of a run, looked up once (not once per alert)."""
-
-    def __init__(self) -> None:
-        self.headline = {
-            (SlaMetric.REACTION, SlaAlertKind.BREACH): _("Reaction breached"),
-            (SlaMetric.RESOLUTION, SlaAlertKind.BREACH): _("Resolution breached"),
-            (SlaMetric.REACTION, SlaAlertKind.AT_RISK): _("Reaction at risk"),
-            (SlaMetric.RESOLUTION, SlaAlertKind.AT_RISK): _("Resolution at risk"),
-        }
-        self.subject_one = _("[%(ref)s] %(what)s: %(subject)s")
-        self.entry = {
-            SlaAlertKind.BREACH: _("%(ref)s %(what)s, was due %(due)s"),
-            SlaAlertKind.AT_RISK: _("%(ref)s %(what)s, due %(due)s"),
-        }
-        self.detail = _("%(customer)s: %(subject)s (assignee: %(who)s)")
-        self.nobody = _("nobody, sent to the on-duty engineers")
-        # One reverse() per run: a catch-up may write thousands of links.
-        self.url = ticket_url(Ticket(pk=PLACEHOLDER_PK)).replace(str(PLACEHOLDER_PK), "{pk}")
-        self.staff_zone = zoneinfo.ZoneInfo(settings.PORTAL_STAFF_TIME_ZONE)
-
-    def subject_many(self, count: int, breached: int) -> str:
-        return ngettext(
-            "SLA: %(count)s new event (%(breached)s breached, %(at_risk)s at risk)",
-            "SLA: %(count)s new events (%(breached)s breached, %(at_risk)s at risk)",
-            count,
-        ) % {"count": count, "breached": breached, "at_risk": count - breached}
-
-    def intro(self, count: int) -> str:
-        return ngettext(
-            "%(count)s new SLA event since the last check, breaches first (times in %(zone)s):",
-            "%(count)s new SLA events since the last check, breaches first (times in %(zone)s):",
-            count,
-        ) % {"count": count, "zone": settings.PORTAL_STAFF_TIME_ZONE}
-
-
-def _due_text(instant: datetime, zone: zoneinfo.ZoneInfo | str) -> str:
-    """The due time in a zone, with its offset (cheap: thousands in a catch-up)."""
-    if isinstance(zone, str):
-        zone = zoneinfo.ZoneInfo(zone)  # cached by zoneinfo
-    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M (UTC%z)")
-
-
 def alert_effects(alert: NewAlert) -> list[dict]:
     """The history row's SLA effect as data: each reader sees it in their own language and
     zone (tickets.selectors.history)."""
@@ -271,63 +221,6 @@ def _history_insert(rows: list[tuple[int, str, str, list[dict]]], *, at: datetim
         )
 
 
-def _entry(alert: NewAlert, texts: _Texts) -> str:
-    """An event as the digests list it: ref, what, due (staff zone), customer, subject, link."""
-    ref = f"#{alert.ticket_id}"
-    return "\n".join(
-        (
-            texts.entry[alert.kind]
-            % {
-                "ref": ref,
-                "what": texts.headline[(alert.metric, alert.kind)],
-                "due": _due_text(alert.due_at, texts.staff_zone),
-            },
-            "    "
-            + texts.detail
-            % {
-                "customer": alert.customer,
-                "subject": alert.subject,
-                "who": alert.assignee_name or texts.nobody,
-            },
-            "    " + texts.url.format(pk=alert.ticket_id),
-        )
-    )
-
-
-def _digest_key(recipient: str, alerts: list[NewAlert]) -> str:
-    """Unique per run and recipient: the digests commit (or roll back) together with the alert
-    rows, and a committed alert id belongs to one run only, so its id range never repeats."""
-    ids = [a.pk for a in alerts]
-    key = f"sla-digest:{min(ids)}-{max(ids)}:{recipient}"
-    if len(key) > 200:  # the column's length; e-mail addresses may be up to 254 characters
-        key = f"sla-digest:{min(ids)}-{max(ids)}:{hashlib.sha256(recipient.encode()).hexdigest()}"
-    return key
-
-
-def _digest(
-    recipient: str, alerts: list[NewAlert], entries: dict[int, str], texts: _Texts
-) -> OutboxMessage:
-    if len(alerts) == 1:
-        (alert,) = alerts
-        subject = texts.subject_one % {
-            "ref": f"#{alert.ticket_id}",
-            "what": texts.headline[(alert.metric, alert.kind)],
-            "subject": alert.subject,
-        }
-    else:
-        breached = sum(a.kind == SlaAlertKind.BREACH for a in alerts)
-        subject = texts.subject_many(len(alerts), breached)
-    tickets = {a.ticket_id for a in alerts}
-    body = "\n\n".join([texts.intro(len(alerts)), *(entries[a.pk] for a in alerts)])
-    return OutboxMessage(
-        recipients=[recipient],
-        subject=subject[:255],
-        body=body + "\n",
-        ticket_id=next(iter(tickets)) if len(tickets) == 1 else None,
-        dedupe_key=_digest_key(recipient, alerts),
-    )
-
-
 def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     """Record every at-risk/breach event not recorded yet; a history row for each and ONE
     digest e-mail per recipient listing that recipient's new events.
@@ -335,7 +228,7 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     Runs inside the SLA check's transaction, after its breach UPDATEs. Always a digest, even
     for a single event (its subject then reads like the event itself): one code path, and the
     number of e-mails and queries of a run does not depend on the number of events — a
-    catch-up after an outage sends each person one mail, not thousands.
+    catch-up after an outage sends each person one mail of bounded size, not thousands.
     """
     batch = uuid.uuid4()
     for metric, kind in EVENTS:
@@ -344,17 +237,16 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     if not alerts:
         return []
     staff = Recipients(_staff_emails(ENGINEERS_GROUP), _staff_emails(MANAGERS_GROUP))
-    texts = _Texts()
+    texts = AlertTexts()
     _history_insert(
         [(a.ticket_id, f"sla_{a.kind}", a.metric, alert_effects(a)) for a in alerts], at=now
     )
-    entries = {a.pk: _entry(a, texts) for a in alerts}
     by_recipient: dict[str, list[NewAlert]] = defaultdict(list)
     for alert in alerts:
         for recipient in alert_recipients(alert, staff):
             by_recipient[recipient].append(alert)
     messages = OutboxMessage.objects.bulk_create(
-        _digest(recipient, mine, entries, texts) for recipient, mine in sorted(by_recipient.items())
+        sla_digest(recipient, mine, texts) for recipient, mine in sorted(by_recipient.items())
     )
     if keys := [m.dedupe_key for m in messages]:
         transaction.on_commit(lambda: _dispatch(keys))

@@ -50,14 +50,19 @@ def customer_locale(ticket: Ticket) -> Iterator[None]:
         yield
 
 
-def _send(ticket: Ticket, template: str, subject: str, **context) -> None:
+def _send(ticket: Ticket, template: str, subject: str, automatic: bool = True, **context) -> None:
+    """Render in the contract's zone: the ``mail_time`` filter gives every time with it."""
     with timezone.override(zoneinfo.ZoneInfo(ticket.contract.time_zone)):
         body = render_to_string(
             f"tickets/email/{template}.txt",
             {"ticket": ticket, "url": ticket_url(ticket), **context},
         )
     outbox_enqueue(
-        recipients=_customer_recipients(ticket), subject=subject, body=body, ticket=ticket
+        recipients=_customer_recipients(ticket),
+        subject=subject,
+        body=body,
+        ticket=ticket,
+        automatic=automatic,
     )
 
 
@@ -78,6 +83,7 @@ def notify_customer_of_reply(ticket: Ticket, message: Message) -> None:
             "reply",
             _("[%(ref)s] New reply: %(subject)s")
             % {"ref": ticket.reference, "subject": ticket.subject},
+            automatic=False,
             message=message,
         )
 

@@ -86,3 +86,14 @@ def staff(db):
         "inactive": factories.EngineerFactory(username="gone@vendor.test", is_active=False),
         "manager": factories.ManagerFactory(username="boss@vendor.test"),
     }
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The fake mail server (tests/tickets/jobs/mailers.py) as the portal's mail backend."""
+    from tests.tickets.jobs.mailers import SERVER
+
+    settings.EMAIL_BACKEND = "tests.tickets.jobs.mailers.FakeSmtpBackend"
+    SERVER.reset()
+    yield SERVER
+    SERVER.reset()

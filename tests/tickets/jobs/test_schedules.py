@@ -41,8 +41,6 @@ def test_the_tasks_are_late_acknowledged_and_retried():
     app.loader.import_default_modules()
     for name in (
         "sla.tasks.sla_check",
-        "tickets.tasks.outbox_flush",
-        "tickets.tasks.outbox_send",
         "tickets.tasks.quota_open_deferred",
         "tickets.tasks.quota_usage_check",
         "tickets.tasks.quota_reconcile",
@@ -51,3 +49,17 @@ def test_the_tasks_are_late_acknowledged_and_retried():
         assert task.acks_late is True
         assert task.max_retries >= 3
         assert Exception in task.autoretry_for
+
+
+def test_the_mail_tasks_never_start_retry_chains_of_their_own():
+    # a failed mail waits on its row for the flush: retries by the tasks themselves would
+    # multiply with every flush (one chain each) and end at their cap
+    app.loader.import_default_modules()
+    for name in (
+        "tickets.tasks.outbox_flush",
+        "tickets.tasks.outbox_send",
+        "tickets.tasks.outbox_send_many",
+    ):
+        task = app.tasks[name]
+        assert task.acks_late is True
+        assert not getattr(task, "autoretry_for", ())

@@ -1,6 +1,7 @@
 """The SLA check's digests: handed over in one task, kept while the broker is down, sent once."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.core import mail
@@ -11,7 +12,6 @@ from sla.services import sla_check
 from tests.tickets.jobs.digests import digests, told
 from tests.tickets.jobs.test_broker_down import broker_down  # noqa: F401 - a fixture
 from tickets.models import OutboxMessage
-from tickets.services import outbox
 from tickets.services.outbox import outbox_deliver_many, outbox_flush_pending
 
 pytestmark = pytest.mark.django_db
@@ -53,31 +53,28 @@ def test_a_tick_while_the_broker_is_down_keeps_its_digests_and_the_flush_sends_t
 
 
 def test_one_failing_digest_does_not_hold_back_the_others_and_a_retry_sends_it_once(
-    db, monkeypatch
+    db, mail_server
 ):
     rows = [
         OutboxMessage.objects.create(recipients=[to], subject="SLA", body="b")
         for to in ("a@vendor.test", "b@vendor.test")
     ]
     ids = [row.pk for row in rows]
-    real_send = outbox.send_mail
-    failures = iter([ConnectionError("SMTP down")])
-
-    def flaky_send(subject, body, sender, recipients):
-        if recipients == ["a@vendor.test"] and (exc := next(failures, None)):
-            raise exc
-        return real_send(subject, body, sender, recipients)
-
-    monkeypatch.setattr(outbox, "send_mail", flaky_send)
+    refusals = iter([smtplib.SMTPRecipientsRefused({"a@vendor.test": (451, b"try later")})])
+    mail_server.refuse = lambda m: next(refusals, None) if m.to == ["a@vendor.test"] else None
     now = timezone.now()
 
-    # when the first row's SMTP fails, the second is still sent, then the batch raises
-    with pytest.raises(ConnectionError):
-        outbox_deliver_many(message_ids=ids, now=now)
-    assert [m.to for m in mail.outbox] == [["b@vendor.test"]]
-
-    # when the task retries, the failed row goes out and the sent one is not sent again
+    # when the server refuses the first row's recipient, the second is still sent
     assert outbox_deliver_many(message_ids=ids, now=now) == 1
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@vendor.test", "b@vendor.test"]
+    assert [m["To"] for m in mail_server.accepted] == ["b@vendor.test"]
+
+    # when the batch is handed over again (a redelivered task), nothing goes before its time
+    assert outbox_deliver_many(message_ids=ids, now=now) == 0
+
+    # when the flush runs after the failed row's backoff, it goes out, and nothing twice
+    failed = OutboxMessage.objects.get(pk=ids[0])
+    assert "try later" in failed.last_error
+    assert outbox_flush_pending(now=failed.next_attempt_at) == 1
+    assert sorted(m["To"] for m in mail_server.accepted) == ["a@vendor.test", "b@vendor.test"]
     assert OutboxMessage.objects.get(pk=ids[0]).attempts == 2
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()

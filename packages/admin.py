@@ -59,9 +59,9 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_active", "account_manager")
+    list_display = ("name", "is_active", "requires_two_factor", "account_manager")
     search_fields = ("name",)
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "requires_two_factor")
     inlines = [ContractInline, ContactInline]
 
 

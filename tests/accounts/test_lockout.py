@@ -58,7 +58,8 @@ def test_the_lock_is_per_address_whatever_the_account(client):
     # then that address is locked, while another address logs the user in
     assert locked.status_code == 429
     other = Client()
-    assert post_login(other, user.username, TEST_PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+    response = post_login(other, user.username, TEST_PASSWORD, REMOTE_ADDR="203.0.113.5")
+    assert response.status_code == 302
 
 
 def test_the_admin_login_is_locked_too(client):

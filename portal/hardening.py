@@ -47,6 +47,9 @@ class CappedStream:
         while line := self.readline():
             yield line
 
+    def close(self) -> None:
+        """The server owns the socket's stream; there is nothing of ours to close."""
+
 
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response):

@@ -119,3 +119,12 @@ def test_a_success_before_the_limit_clears_the_failures(client):
     fail(client, user.username, LIMIT - 1)
     # then the account is not locked
     assert post_login(client, user.username, TEST_PASSWORD).status_code == 302
+
+
+def test_the_lock_out_page_speaks_ukrainian(client):
+    user = UserFactory()
+    fail(client, user.username, LIMIT, headers={"accept-language": "uk"})
+    response = post_login(client, user.username, TEST_PASSWORD, headers={"accept-language": "uk"})
+    html = response.content.decode()
+    assert "Забагато невдалих спроб увійти" in html
+    assert "на 15 хвилин" in html

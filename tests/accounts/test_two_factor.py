@@ -147,3 +147,10 @@ def test_force_login_helper_marks_staff_verified_without_touching_production(eng
 
 def test_a_new_engineer_factory_user_has_no_device(db):
     assert not TOTPDevice.objects.filter(user=EngineerFactory()).exists()
+
+
+def test_the_set_up_page_speaks_ukrainian(engineer):
+    client = password_step(engineer)
+    html = client.get(SETUP, headers={"accept-language": "uk"}).content.decode()
+    assert "Налаштувати двоетапний вхід" in html
+    assert "Відскануйте цей QR-код застосунком" in html

@@ -23,8 +23,15 @@ class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return [user for user in super().get_users(email) if customer_allows_login(user)]
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template import loader
 
         from tickets.services.outbox import outbox_enqueue  # local: tickets depends on accounts
@@ -36,11 +43,17 @@ class PortalPasswordResetForm(PasswordResetForm):
 
 class CodeForm(_Crispy, forms.Form):
     token = forms.CharField(
-        label=_("Code"), max_length=20,
-        help_text=_("The six digits your authenticator app shows, or one of your recovery "
-                    "codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
-                                      "inputmode": "text", "spellcheck": "false"}),
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "inputmode": "text",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def __init__(self, *args, help_text=None, **kwargs):
@@ -52,11 +65,13 @@ class CodeForm(_Crispy, forms.Form):
 
 class InvitationPasswordForm(_Crispy, forms.Form):
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -69,5 +84,3 @@ class InvitationPasswordForm(_Crispy, forms.Form):
         if cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
-
-

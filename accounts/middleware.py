@@ -39,8 +39,10 @@ class SessionIdleMiddleware:
             last = request.session.get(LAST_SEEN)
             if last is not None and now - last > settings.PORTAL_SESSION_IDLE_MINUTES * 60:
                 logout(request)
-                messages.info(request, _("You were logged out after a period of inactivity. "
-                                         "Log in again to go on."))
+                messages.info(
+                    request,
+                    _("You were logged out after a period of inactivity. Log in again to go on."),
+                )
             elif last is None or now - last >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -31,8 +31,14 @@ def password_reset_mail_send(*, email: str, language: str) -> None:
         )
 
 
-@shared_task(name="accounts.tasks.password_reset_mail", max_retries=5, acks_late=True,
-             autoretry_for=(Exception,), retry_backoff=True, ignore_result=True)
+@shared_task(
+    name="accounts.tasks.password_reset_mail",
+    max_retries=5,
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    ignore_result=True,
+)
 def password_reset_mail(email: str, language: str = "") -> None:
     password_reset_mail_send(email=email, language=language)
 

@@ -74,8 +74,9 @@ def recovery_codes_create(*, user, request=None) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_record(actor=user, action=AuditAction.RECOVERY_CODES_CREATED, target=user,
-                 request=request)
+    audit_record(
+        actor=user, action=AuditAction.RECOVERY_CODES_CREATED, target=user, request=request
+    )
     return codes
 
 
@@ -91,8 +92,14 @@ def two_factor_confirm(*, user, device_id: int, token: str, request) -> list[str
     if device is None:
         raise ValidationError(_("This set-up has expired: start again."))
     if not device.verify_token(_clean_code(token)):
-        raise ValidationError({"token": _("That code is not right. Enter the code the app "
-                                          "shows now (it changes every 30 seconds).")})
+        raise ValidationError(
+            {
+                "token": _(
+                    "That code is not right. Enter the code the app "
+                    "shows now (it changes every 30 seconds)."
+                )
+            }
+        )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -115,15 +122,25 @@ def two_factor_verify(*, user, token: str, request) -> bool:
                 device = candidate
                 break
     if device is None:
-        audit_record(actor=user, action=AuditAction.TWO_FACTOR_FAILED, target=user,
-                     request=request)
+        audit_record(actor=user, action=AuditAction.TWO_FACTOR_FAILED, target=user, request=request)
         return False
     otp_login(request, device)
-    action = (AuditAction.RECOVERY_CODE_USED if isinstance(device, StaticDevice)
-              else AuditAction.TWO_FACTOR_VERIFIED)
-    audit_record(actor=user, action=action, target=user, request=request,
-                 **({"codes_left": recovery_codes_left(user)} if action ==
-                    AuditAction.RECOVERY_CODE_USED else {}))
+    action = (
+        AuditAction.RECOVERY_CODE_USED
+        if isinstance(device, StaticDevice)
+        else AuditAction.TWO_FACTOR_VERIFIED
+    )
+    audit_record(
+        actor=user,
+        action=action,
+        target=user,
+        request=request,
+        **(
+            {"codes_left": recovery_codes_left(user)}
+            if action == AuditAction.RECOVERY_CODE_USED
+            else {}
+        ),
+    )
     return True
 
 
@@ -139,5 +156,4 @@ def two_factor_disable(*, user, token: str, request) -> None:
         raise ValidationError({"token": _("That code is not right: two-factor login stays on.")})
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_record(actor=user, action=AuditAction.TWO_FACTOR_DISABLED, target=user,
-                 request=request)
+    audit_record(actor=user, action=AuditAction.TWO_FACTOR_DISABLED, target=user, request=request)

@@ -8,7 +8,8 @@ from audit.selectors import AuditFilters
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False, max_length=254)
     action = forms.ChoiceField(
-        label=_("Action"), required=False,
+        label=_("Action"),
+        required=False,
         choices=[("", _("any action")), *AuditAction.choices],
     )
     date_from = forms.DateField(
@@ -38,8 +39,9 @@ class AuditFilterForm(forms.Form):
         if not self.is_bound:
             return AuditFilters()
         self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields
-                if name not in self.errors}
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
         return AuditFilters(
             actor=(data.get("actor") or "").strip(),
             action=data.get("action") or "",
@@ -47,4 +49,3 @@ class AuditFilterForm(forms.Form):
             date_to=data.get("date_to"),
             text=(data.get("text") or "").strip(),
         )
-

@@ -37,7 +37,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out, dispatch_uid="audit.locked_out")
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     audit_record(
-        actor=None, action=AuditAction.LOCKED_OUT, target=str(username or "")[:254],
+        actor=None,
+        action=AuditAction.LOCKED_OUT,
+        target=str(username or "")[:254],
         request=request,
     )
 
@@ -55,19 +57,25 @@ def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         return
     verb = {"post_add": "added", "post_remove": "removed", "pre_clear": "removed"}[action]
     if reverse:  # group.user_set.add(users...)
-        users = User.objects.filter(pk__in=pk_set or ()) if action != "pre_clear" else (
-            instance.user_set.all()
+        users = (
+            User.objects.filter(pk__in=pk_set or ())
+            if action != "pre_clear"
+            else (instance.user_set.all())
         )
         pairs = [(user, [instance.name]) for user in users]
     else:
-        groups = Group.objects.filter(pk__in=pk_set or ()) if action != "pre_clear" else (
-            instance.groups.all()
+        groups = (
+            Group.objects.filter(pk__in=pk_set or ())
+            if action != "pre_clear"
+            else (instance.groups.all())
         )
         pairs = [(instance, [group.name for group in groups])]
     for user, names in pairs:
         if names:
             audit_record(
-                actor=_request_user(), action=AuditAction.ROLE_CHANGED, target=user,
+                actor=_request_user(),
+                action=AuditAction.ROLE_CHANGED,
+                target=user,
                 **{verb: sorted(names)},
             )
 

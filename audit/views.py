@@ -48,13 +48,26 @@ class _Echo:
 
 
 def _rows(entries):
-    yield ["when (UTC)", "action", "who", "target type", "target id", "target", "address",
-           "details"]
+    yield [
+        "when (UTC)",
+        "action",
+        "who",
+        "target type",
+        "target id",
+        "target",
+        "address",
+        "details",
+    ]
     for entry in entries.iterator(chunk_size=2000):
         yield [
             entry.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.action, entry.actor_label, entry.target_type, entry.target_id,
-            entry.target_label, entry.ip_address or "", entry.summary,
+            entry.action,
+            entry.actor_label,
+            entry.target_type,
+            entry.target_id,
+            entry.target_label,
+            entry.ip_address or "",
+            entry.summary,
         ]
 
 

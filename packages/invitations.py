@@ -71,8 +71,13 @@ def _check_limits(*, customer: Customer, email: str, new: bool) -> None:
         )
     if not rate_limit_allow("mail", email, limit=settings.PORTAL_MAILS_PER_ADDRESS_HOUR):
         raise ValidationError(
-            {"email": _("An invitation went to %(email)s a moment ago: wait an hour before "
-                        "sending another.") % {"email": email}}
+            {
+                "email": _(
+                    "An invitation went to %(email)s a moment ago: wait an hour before "
+                    "sending another."
+                )
+                % {"email": email}
+            }
         )
 
 
@@ -86,10 +91,16 @@ def _send(invitation: Invitation, *, now: datetime) -> bool:
     if email_in_use(invitation.email):
         return False
     inviter = invitation.invited_by
-    body = render_to_string("packages/invite_email.txt", {
-        "invitation": invitation, "customer": invitation.customer, "invited_by": inviter,
-        "link": invitation_link(key), "days": settings.PORTAL_INVITATION_DAYS,
-    })
+    body = render_to_string(
+        "packages/invite_email.txt",
+        {
+            "invitation": invitation,
+            "customer": invitation.customer,
+            "invited_by": inviter,
+            "link": invitation_link(key),
+            "days": settings.PORTAL_INVITATION_DAYS,
+        },
+    )
     outbox_enqueue(
         recipients=[invitation.email],
         subject=_("You are invited to the support portal of %(customer)s")
@@ -122,19 +133,33 @@ def contact_invite(
         email__iexact=email, accepted_at__isnull=True, cancelled_at__isnull=True
     ).exists():
         raise ValidationError(
-            {"email": _("%(email)s is invited already: use “Send again” in the list of "
-                        "invitations.") % {"email": email}}
+            {
+                "email": _(
+                    "%(email)s is invited already: use “Send again” in the list of invitations."
+                )
+                % {"email": email}
+            }
         )
     _check_limits(customer=customer, email=email, new=True)
     invitation = Invitation.objects.create(
-        customer=customer, email=email, first_name=first_name.strip(),
-        last_name=last_name.strip(), is_customer_admin=is_customer_admin,
-        invited_by=invited_by, created_at=now, sent_at=now,
+        customer=customer,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        is_customer_admin=is_customer_admin,
+        invited_by=invited_by,
+        created_at=now,
+        sent_at=now,
     )
     mailed = _send(invitation, now=now)
     audit_record(
-        actor=invited_by.user, action=AuditAction.INVITATION_SENT, target=invitation,
-        request=request, customer=customer.name, email=email, customer_admin=is_customer_admin,
+        actor=invited_by.user,
+        action=AuditAction.INVITATION_SENT,
+        target=invitation,
+        request=request,
+        customer=customer.name,
+        email=email,
+        customer_admin=is_customer_admin,
         **({} if mailed else {"mail": "not sent: the address has an account"}),
     )
     return invitation
@@ -145,7 +170,8 @@ def _open_invitation(invitation: Invitation, by: Contact) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(
-            _("This invitation was accepted already.") if invitation.accepted_at
+            _("This invitation was accepted already.")
+            if invitation.accepted_at
             else _("This invitation was cancelled.")
         )
     return invitation
@@ -160,7 +186,10 @@ def invitation_resend(
     _check_limits(customer=invitation.customer, email=invitation.email, new=False)
     mailed = _send(invitation, now=now)
     audit_record(
-        actor=by.user, action=AuditAction.INVITATION_RESENT, target=invitation, request=request,
+        actor=by.user,
+        action=AuditAction.INVITATION_RESENT,
+        target=invitation,
+        request=request,
         email=invitation.email,
         **({} if mailed else {"mail": "not sent: the address has an account"}),
     )
@@ -176,8 +205,11 @@ def invitation_cancel(
     invitation.cancelled_at, invitation.key_hash = now, ""
     invitation.save(update_fields=["cancelled_at", "key_hash"])
     audit_record(
-        actor=by.user, action=AuditAction.INVITATION_CANCELLED, target=invitation,
-        request=request, email=invitation.email,
+        actor=by.user,
+        action=AuditAction.INVITATION_CANCELLED,
+        target=invitation,
+        request=request,
+        email=invitation.email,
     )
     return invitation
 
@@ -205,8 +237,10 @@ def invitation_for_key(key: str, *, now: datetime) -> Invitation | None:
 def invitation_check_password(invitation: Invitation, password: str) -> None:
     """The password validators, judged against the person the account will be."""
     probe = get_user_model()(
-        username=invitation.email, email=invitation.email,
-        first_name=invitation.first_name, last_name=invitation.last_name,
+        username=invitation.email,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
     )
     validate_password(password, user=probe)
 
@@ -222,14 +256,20 @@ def invitation_accept(*, key: str, password: str, now: datetime, request=None) -
         raise PermissionDenied
     invitation_check_password(invitation, password)
     contact = contact_create(
-        customer=invitation.customer, email=invitation.email, first_name=invitation.first_name,
-        last_name=invitation.last_name, is_customer_admin=invitation.is_customer_admin,
+        customer=invitation.customer,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        is_customer_admin=invitation.is_customer_admin,
         password=password,
     )
     invitation.accepted_at, invitation.contact, invitation.key_hash = now, contact, ""
     invitation.save(update_fields=["accepted_at", "contact", "key_hash"])
     audit_record(
-        actor=contact.user, action=AuditAction.INVITATION_ACCEPTED, target=invitation,
-        request=request, customer=invitation.customer.name,
+        actor=contact.user,
+        action=AuditAction.INVITATION_ACCEPTED,
+        target=invitation,
+        request=request,
+        customer=invitation.customer.name,
     )
     return contact

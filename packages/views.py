@@ -20,6 +20,7 @@ from packages.invitations import contact_invite, invitation_cancel, invitation_r
 from packages.roles import contact_of
 from packages.selectors import contacts_of, invitations_of
 from packages.services import contact_set_active
+from tickets.forms.customer import add_service_errors
 
 
 def _admin_or_404(request):
@@ -44,14 +45,6 @@ def contact_list(request):
     )
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def contact_invite_view(request):
     admin = _admin_or_404(request)
@@ -63,7 +56,7 @@ def contact_invite_view(request):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -116,34 +109,33 @@ def contact_reactivate(request, pk: int):
     return _set_active(request, pk, active=True)
 
 
+def _invitation_action(request, pk: int, service, done: str):
+    """POST "send again" or "cancel" on one of the organisation's open invitations."""
+    admin = _admin_or_404(request)
+    invitation = get_object_or_404(invitations_of(customer=admin.customer), pk=pk)
+    if _refusals(request, lambda: service(
+        invitation=invitation, by=admin, now=timezone.now(), request=request
+    )):
+        messages.success(request, done % {"email": invitation.email})
+    return redirect("contacts:list")
+
+
 @login_required
 @require_POST
 def invitation_resend_view(request, pk: int):
-    admin = _admin_or_404(request)
-    invitation = get_object_or_404(invitations_of(customer=admin.customer), pk=pk)
-    if _refusals(request, lambda: invitation_resend(
-        invitation=invitation, by=admin, now=timezone.now(), request=request
-    )):
-        messages.success(
-            request, _("The invitation to %(email)s is sent again with a new link.")
-            % {"email": invitation.email},
-        )
-    return redirect("contacts:list")
+    return _invitation_action(
+        request, pk, invitation_resend,
+        _("The invitation to %(email)s is sent again with a new link."),
+    )
 
 
 @login_required
 @require_POST
 def invitation_cancel_view(request, pk: int):
-    admin = _admin_or_404(request)
-    invitation = get_object_or_404(invitations_of(customer=admin.customer), pk=pk)
-    if _refusals(request, lambda: invitation_cancel(
-        invitation=invitation, by=admin, now=timezone.now(), request=request
-    )):
-        messages.success(
-            request, _("The invitation to %(email)s is cancelled: its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect("contacts:list")
+    return _invitation_action(
+        request, pk, invitation_cancel,
+        _("The invitation to %(email)s is cancelled: its link no longer works."),
+    )
 
 
 app_name = "contacts"

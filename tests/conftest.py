@@ -303,3 +303,19 @@ def engineer_client(engineer):
 @pytest.fixture
 def manager_client(manager):
     return _client_for(manager)
+
+
+@pytest.fixture
+def ticket_with_file(contact, now):
+    """A ticket ``contact`` filed now through the real service, with one attached file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from packages.models import Component
+    from tickets.services.filing import ticket_file
+
+    return ticket_file(
+        contact=contact, ticket_type="incident", priority=3,
+        component=Component.objects.get(code="inbound-calls"), subject="Calls drop",
+        description="Since today.", now=now,
+        attachments=[SimpleUploadedFile("trace.log", b"x")],
+    )

@@ -40,8 +40,11 @@ def settle_duplicates(apps, schema_editor):
             user.email = ""
             user.save(update_fields=["email"])
             AuditEntry.objects.create(
-                at=now, action="account_email_cleared", target_type="auth.user",
-                target_id=str(user.pk), target_label=user.username,
+                at=now,
+                action="account_email_cleared",
+                target_type="auth.user",
+                target_id=str(user.pk),
+                target_label=user.username,
                 details={"email": address, "kept_by": owner.username},
                 summary=f"email: {address}; kept_by: {owner.username}",
             )

@@ -41,7 +41,9 @@ def lockout_response(request, original_response=None, credentials=None):
         minutes,
     ) % {"minutes": minutes}
     return render(
-        request, "registration/locked_out.html", {"message": message},
+        request,
+        "registration/locked_out.html",
+        {"message": message},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 
@@ -52,14 +54,24 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip()
         if not rate_limit_allow(
-            "reset-client", client_ip(self.request) or "unknown",
+            "reset-client",
+            client_ip(self.request) or "unknown",
             limit=settings.PORTAL_RESETS_PER_CLIENT_HOUR,
         ):
-            form.add_error(None, _("Too many password reset requests came from your network "
-                                   "in the last hour. Try again later."))
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests came from your network "
+                    "in the last hour. Try again later."
+                ),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        audit_record(actor=None, action=AuditAction.PASSWORD_RESET_ASKED, target=email.lower(),
-                     request=self.request)
+        audit_record(
+            actor=None,
+            action=AuditAction.PASSWORD_RESET_ASKED,
+            target=email.lower(),
+            request=self.request,
+        )
         if rate_limit_allow("mail", email, limit=settings.PORTAL_MAILS_PER_ADDRESS_HOUR):
             language = get_language()
             transaction.on_commit(lambda: password_reset_dispatch(email, language))
@@ -77,14 +89,24 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=form.user, action=AuditAction.PASSWORD_CHANGED, target=form.user,
-                     request=self.request, how="reset link")
+        audit_record(
+            actor=form.user,
+            action=AuditAction.PASSWORD_CHANGED,
+            target=form.user,
+            request=self.request,
+            how="reset link",
+        )
         return response
 
 
 class PortalPasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=form.user, action=AuditAction.PASSWORD_CHANGED, target=form.user,
-                     request=self.request, how="changed while logged in")
+        audit_record(
+            actor=form.user,
+            action=AuditAction.PASSWORD_CHANGED,
+            target=form.user,
+            request=self.request,
+            how="changed while logged in",
+        )
         return response

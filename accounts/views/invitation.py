@@ -20,16 +20,27 @@ def accept(request, key: str):
     form = InvitationPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_accept(key=key, password=form.cleaned_data["password1"], now=now,
-                              request=request)
+            invitation_accept(
+                key=key, password=form.cleaned_data["password1"], now=now, request=request
+            )
         except ValidationError as exc:
             form.add_error("password1", exc)
         except PermissionDenied:
             return render(request, "accounts/invitation_invalid.html", status=404)
         else:
-            messages.success(request, _("Your account is ready: log in with your e-mail "
-                                        "address and the password you chose."))
+            messages.success(
+                request,
+                _(
+                    "Your account is ready: log in with your e-mail "
+                    "address and the password you chose."
+                ),
+            )
             return redirect("login")
-    return render(request, "accounts/invitation_accept.html", {
-        "form": form, "invitation": invitation,
-    })
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "form": form,
+            "invitation": invitation,
+        },
+    )

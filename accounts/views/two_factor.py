@@ -27,6 +27,7 @@ from accounts.two_factor import (
     two_factor_required,
     two_factor_verify,
 )
+from tickets.forms.customer import add_service_errors
 
 SETUP_DEVICE = "accounts_setup_device"
 
@@ -38,14 +39,6 @@ def _next(request) -> str:
     ):
         return target
     return reverse("home")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @never_cache
@@ -62,11 +55,17 @@ def verify(request):
         if two_factor_verify(user=request.user, token=form.cleaned_data["token"], request=request):
             request.session[TWO_FACTOR_ON] = True
             return redirect(_next(request))
-        form.add_error("token", _("That code is not right. Enter the code your app shows now, "
-                                  "or an unused recovery code. After several wrong codes you "
-                                  "must wait a little before the next try."))
-    return render(request, "accounts/two_factor_verify.html", {"form": form,
-                                                                "next": _next(request)})
+        form.add_error(
+            "token",
+            _(
+                "That code is not right. Enter the code your app shows now, "
+                "or an unused recovery code. After several wrong codes you "
+                "must wait a little before the next try."
+            ),
+        )
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -75,9 +74,15 @@ def _qr_svg(url: str) -> str:
 
 
 def _show_codes(request, codes: list[str], *, first: bool):
-    response = render(request, "accounts/recovery_codes.html", {
-        "codes": codes, "first": first, "next": _next(request),
-    })
+    response = render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": codes,
+            "first": first,
+            "next": _next(request),
+        },
+    )
     return response
 
 
@@ -93,37 +98,51 @@ def setup(request):
         device_id = request.session.get(SETUP_DEVICE)
         if form.is_valid() and device_id:
             try:
-                codes = two_factor_confirm(user=request.user, device_id=device_id,
-                                           token=form.cleaned_data["token"], request=request)
+                codes = two_factor_confirm(
+                    user=request.user,
+                    device_id=device_id,
+                    token=form.cleaned_data["token"],
+                    request=request,
+                )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 request.session.pop(SETUP_DEVICE, None)
                 request.session[TWO_FACTOR_ON] = True
                 return _show_codes(request, codes, first=True)
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device = TOTPDevice.objects.filter(pk=device_id, user=request.user,
-                                           confirmed=False).first()
+        device = TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
     if device is None:
         device = two_factor_begin(user=request.user)
         request.session[SETUP_DEVICE] = device.pk
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "qr": _qr_svg(device.config_url), "secret": secret_base32(device),
-        "required": two_factor_required(request.user), "next": _next(request),
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": secret_base32(device),
+            "required": two_factor_required(request.user),
+            "next": _next(request),
+        },
+    )
 
 
 @never_cache
 @login_required
 def manage(request):
     """The account's two-factor status and what can be done with it."""
-    return render(request, "accounts/two_factor.html", {
-        "enabled": two_factor_enabled(request.user),
-        "required": two_factor_required(request.user),
-        "codes_left": recovery_codes_left(request.user),
-        "disable_form": CodeForm(help_text=_("A current code from your app, to confirm.")),
-    })
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "enabled": two_factor_enabled(request.user),
+            "required": two_factor_required(request.user),
+            "codes_left": recovery_codes_left(request.user),
+            "disable_form": CodeForm(help_text=_("A current code from your app, to confirm.")),
+        },
+    )
 
 
 @never_cache
@@ -133,8 +152,9 @@ def recovery_codes(request):
     """New recovery codes (the old ones stop working), shown once."""
     if not two_factor_enabled(request.user):
         return redirect("two_factor")
-    return _show_codes(request, recovery_codes_create(user=request.user, request=request),
-                       first=False)
+    return _show_codes(
+        request, recovery_codes_create(user=request.user, request=request), first=False
+    )
 
 
 @login_required
@@ -143,11 +163,12 @@ def disable(request):
     form = CodeForm(request.POST)
     if form.is_valid():
         try:
-            two_factor_disable(user=request.user, token=form.cleaned_data["token"],
-                               request=request)
+            two_factor_disable(user=request.user, token=form.cleaned_data["token"], request=request)
         except PermissionDenied:
-            messages.error(request, _("Two-factor login is required for your account: it "
-                                      "cannot be turned off."))
+            messages.error(
+                request,
+                _("Two-factor login is required for your account: it cannot be turned off."),
+            )
         except ValidationError as exc:
             for text in exc.messages:
                 messages.error(request, text)

@@ -5,33 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('action', models.CharField(choices=[('login', 'Logged in'), ('login_failed', 'Failed login'), ('locked_out', 'Locked out'), ('logout', 'Logged out'), ('two_factor_verified', 'Two-factor code accepted'), ('two_factor_failed', 'Two-factor code refused'), ('two_factor_enabled', 'Two-factor login turned on'), ('two_factor_disabled', 'Two-factor login turned off'), ('recovery_codes_created', 'Recovery codes created'), ('recovery_code_used', 'Recovery code used'), ('password_reset_asked', 'Password reset asked for'), ('password_changed', 'Password set or changed'), ('invitation_sent', 'Contact invited'), ('invitation_resent', 'Invitation sent again'), ('invitation_cancelled', 'Invitation cancelled'), ('invitation_accepted', 'Invitation accepted'), ('contact_deactivated', 'Contact deactivated'), ('contact_reactivated', 'Contact reactivated'), ('role_changed', 'Role changed'), ('admin_change', 'Changed in the administration'), ('api_token_created', 'API token created'), ('api_token_revoked', 'API token revoked'), ('webhook_created', 'Web hook registered'), ('webhook_changed', 'Web hook changed'), ('webhook_deleted', 'Web hook removed'), ('attachment_downloaded', 'Attachment downloaded'), ('account_email_cleared', 'Duplicate e-mail address cleared')], max_length=40, verbose_name='action')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='actor id')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='who')),
-                ('target_type', models.CharField(blank=True, max_length=100, verbose_name='target type')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='target id')),
-                ('target_label', models.CharField(blank=True, max_length=254, verbose_name='target')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
-                ('details', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='details')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="when")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Logged in"),
+                            ("login_failed", "Failed login"),
+                            ("locked_out", "Locked out"),
+                            ("logout", "Logged out"),
+                            ("two_factor_verified", "Two-factor code accepted"),
+                            ("two_factor_failed", "Two-factor code refused"),
+                            ("two_factor_enabled", "Two-factor login turned on"),
+                            ("two_factor_disabled", "Two-factor login turned off"),
+                            ("recovery_codes_created", "Recovery codes created"),
+                            ("recovery_code_used", "Recovery code used"),
+                            ("password_reset_asked", "Password reset asked for"),
+                            ("password_changed", "Password set or changed"),
+                            ("invitation_sent", "Contact invited"),
+                            ("invitation_resent", "Invitation sent again"),
+                            ("invitation_cancelled", "Invitation cancelled"),
+                            ("invitation_accepted", "Invitation accepted"),
+                            ("contact_deactivated", "Contact deactivated"),
+                            ("contact_reactivated", "Contact reactivated"),
+                            ("role_changed", "Role changed"),
+                            ("admin_change", "Changed in the administration"),
+                            ("api_token_created", "API token created"),
+                            ("api_token_revoked", "API token revoked"),
+                            ("webhook_created", "Web hook registered"),
+                            ("webhook_changed", "Web hook changed"),
+                            ("webhook_deleted", "Web hook removed"),
+                            ("attachment_downloaded", "Attachment downloaded"),
+                            ("account_email_cleared", "Duplicate e-mail address cleared"),
+                        ],
+                        max_length=40,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="actor id"
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="who")),
+                (
+                    "target_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="target type"),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="target id"),
+                ),
+                (
+                    "target_label",
+                    models.CharField(blank=True, max_length=254, verbose_name="target"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="address"),
+                ),
+                (
+                    "details",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="details",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['action', '-at'], name='audit_action_at'), models.Index(fields=['target_type', 'target_id'], name='audit_target')],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["action", "-at"], name="audit_action_at"),
+                    models.Index(fields=["target_type", "target_id"], name="audit_target"),
+                ],
             },
         ),
     ]

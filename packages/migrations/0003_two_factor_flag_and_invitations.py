@@ -6,44 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('packages', '0002_seed_packages_components'),
+        ("packages", "0002_seed_packages_components"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customer',
-            name='requires_two_factor',
-            field=models.BooleanField(default=False, help_text='Its contacts must log in with an authenticator app code as well.', verbose_name='two-factor login required'),
+            model_name="customer",
+            name="requires_two_factor",
+            field=models.BooleanField(
+                default=False,
+                help_text="Its contacts must log in with an authenticator app code as well.",
+                verbose_name="two-factor login required",
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='is_active',
-            field=models.BooleanField(default=True, help_text="A deactivated customer's contacts can neither log in nor file tickets.", verbose_name='active'),
+            model_name="customer",
+            name="is_active",
+            field=models.BooleanField(
+                default=True,
+                help_text="A deactivated customer's contacts can neither log in nor file tickets.",
+                verbose_name="active",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_customer_admin', models.BooleanField(default=False, verbose_name='customer admin')),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('sent_at', models.DateTimeField(verbose_name='last sent')),
-                ('key_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('contact', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitation', to='packages.contact', verbose_name='contact')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='packages.customer', verbose_name='customer')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='packages.contact', verbose_name='invited by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_customer_admin",
+                    models.BooleanField(default=False, verbose_name="customer admin"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                ("sent_at", models.DateTimeField(verbose_name="last sent")),
+                (
+                    "key_hash",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                (
+                    "contact",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitation",
+                        to="packages.contact",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="packages.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="packages.contact",
+                        verbose_name="invited by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), models.F('customer'), condition=models.Q(('accepted_at__isnull', True), ('cancelled_at__isnull', True)), name='invitation_one_open_per_address')],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        models.F("customer"),
+                        condition=models.Q(
+                            ("accepted_at__isnull", True), ("cancelled_at__isnull", True)
+                        ),
+                        name="invitation_one_open_per_address",
+                    )
+                ],
             },
         ),
     ]

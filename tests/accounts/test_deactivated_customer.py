@@ -42,9 +42,13 @@ def test_a_session_opened_before_ends(contact_client, customer):
 def test_its_contacts_cannot_file(contact, deactivated, now):
     with pytest.raises(ValidationError, match="organisation's account is deactivated"):
         ticket_file(
-            contact=contact, ticket_type="incident", priority=3,
-            component=Component.objects.get(code="inbound-calls"), subject="s",
-            description="d", now=now,
+            contact=contact,
+            ticket_type="incident",
+            priority=3,
+            component=Component.objects.get(code="inbound-calls"),
+            subject="s",
+            description="d",
+            now=now,
         )
 
 
@@ -53,8 +57,9 @@ def test_its_admin_cannot_invite(customer_admin, deactivated, now):
 
     customer_admin.refresh_from_db()
     with pytest.raises(ValidationError):
-        contact_invite(customer=deactivated, invited_by=customer_admin,
-                       email="someone@acme.test", now=now)
+        contact_invite(
+            customer=deactivated, invited_by=customer_admin, email="someone@acme.test", now=now
+        )
 
 
 def test_other_customers_contacts_still_log_in(other_contact, deactivated):

@@ -72,8 +72,9 @@ def test_the_limit_passes_with_the_hour(client, frozen_clock, django_capture_on_
 
 def test_requests_from_one_client_address_are_limited(client):
     # given one client address asking for resets of many addresses
-    codes = [ask(client, f"x{n}@example.test", REMOTE_ADDR="198.51.100.9").status_code
-             for n in range(12)]
+    codes = [
+        ask(client, f"x{n}@example.test", REMOTE_ADDR="198.51.100.9").status_code for n in range(12)
+    ]
     # then after ten (PORTAL_RESETS_PER_CLIENT_HOUR) the page says to try later
     assert codes[:10] == [302] * 10
     assert codes[10:] == [429, 429]

@@ -119,8 +119,9 @@ def test_a_contact_may_turn_it_on_and_off(contact):
 
 def test_staff_cannot_turn_it_off(engineer_client, engineer):
     device = TOTPDevice.objects.get(user=engineer)
-    response = engineer_client.post(reverse("two_factor_disable"), {"token": totp_code(device)},
-                                    follow=True)
+    response = engineer_client.post(
+        reverse("two_factor_disable"), {"token": totp_code(device)}, follow=True
+    )
     assert "cannot be turned off" in response.content.decode()
     assert TOTPDevice.objects.filter(user=engineer).exists()
 

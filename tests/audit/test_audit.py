@@ -58,8 +58,9 @@ def test_logins_failures_and_lockouts_are_recorded(client):
     post_login(Client(), user.username, factories.TEST_PASSWORD, REMOTE_ADDR="198.51.100.31")
     failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED)
     assert {e.target_label for e in failed} >= {user.username, "ghost@example.test"}
-    assert AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT,
-                                     ip_address="198.51.100.30").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.LOCKED_OUT, ip_address="198.51.100.30"
+    ).exists()
     assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()  # still locked
 
 
@@ -73,13 +74,15 @@ def test_a_login_is_recorded_with_the_address(client):
 def test_invitations_and_deactivations_say_who_did_it(customer_admin, contact, now):
     from packages.invitations import contact_invite
 
-    contact_invite(customer=customer_admin.customer, invited_by=customer_admin,
-                   email="new@acme.test", now=now)
+    contact_invite(
+        customer=customer_admin.customer, invited_by=customer_admin, email="new@acme.test", now=now
+    )
     contact_set_active(contact=contact, active=False, by=customer_admin)
     contact_set_active(contact=contact, active=True, by=customer_admin)
     entries = AuditEntry.objects.filter(actor_id=customer_admin.user.pk).order_by("pk")
     assert [e.action for e in entries] == [
-        AuditAction.INVITATION_SENT, AuditAction.CONTACT_DEACTIVATED,
+        AuditAction.INVITATION_SENT,
+        AuditAction.CONTACT_DEACTIVATED,
         AuditAction.CONTACT_REACTIVATED,
     ]
     assert entries[0].details["email"] == "new@acme.test"
@@ -93,21 +96,28 @@ def test_role_changes_are_recorded(manager_client, manager):
     group.user_set.remove(user)
     entries = AuditEntry.objects.filter(action=AuditAction.ROLE_CHANGED, target_id=str(user.pk))
     assert [e.details for e in entries.order_by("pk")] == [
-        {"added": [ENGINEERS_GROUP]}, {"removed": [ENGINEERS_GROUP]},
+        {"added": [ENGINEERS_GROUP]},
+        {"removed": [ENGINEERS_GROUP]},
     ]
 
 
-def test_contract_and_sla_target_saves_in_the_admin_are_recorded(manager_client, manager,
-                                                                 contract):
+def test_contract_and_sla_target_saves_in_the_admin_are_recorded(manager_client, manager, contract):
     from sla.models import SlaTarget
 
-    admin_save(manager_client, reverse("admin:packages_contract_change", args=[contract.pk]),
-               number="C-CHANGED")
+    admin_save(
+        manager_client,
+        reverse("admin:packages_contract_change", args=[contract.pk]),
+        number="C-CHANGED",
+    )
     target = SlaTarget.objects.filter(package=contract.package).first()
-    admin_save(manager_client, reverse("admin:sla_slatarget_change", args=[target.pk]),
-               reaction=dt.timedelta(hours=3))
-    entries = AuditEntry.objects.filter(action=AuditAction.ADMIN_CHANGE,
-                                        actor_id=manager.pk).order_by("pk")
+    admin_save(
+        manager_client,
+        reverse("admin:sla_slatarget_change", args=[target.pk]),
+        reaction=dt.timedelta(hours=3),
+    )
+    entries = AuditEntry.objects.filter(
+        action=AuditAction.ADMIN_CHANGE, actor_id=manager.pk
+    ).order_by("pk")
     assert [e.target_type for e in entries] == ["packages.contract", "sla.slatarget"]
     assert "C-CHANGED" in entries[0].target_label
     assert "Changed" in entries[0].details["message"]
@@ -115,9 +125,14 @@ def test_contract_and_sla_target_saves_in_the_admin_are_recorded(manager_client,
 
 def test_downloads_are_recorded(contact_client, contact, now):
     ticket = ticket_file(
-        contact=contact, ticket_type="incident", priority=3,
-        component=Component.objects.get(code="inbound-calls"), subject="s", description="d",
-        now=now, attachments=[SimpleUploadedFile("trace.log", b"x")],
+        contact=contact,
+        ticket_type="incident",
+        priority=3,
+        component=Component.objects.get(code="inbound-calls"),
+        subject="s",
+        description="d",
+        now=now,
+        attachments=[SimpleUploadedFile("trace.log", b"x")],
     )
     attachment = ticket.attachments.get()
     response = contact_client.get(reverse("tickets:attachment", args=[attachment.pk]))
@@ -139,17 +154,22 @@ def test_two_factor_changes_are_recorded(contact):
     client.post(reverse("two_factor_setup"), {"token": totp_code(device)})
     client.post(reverse("two_factor_disable"), {"token": totp_code(device, offset=1)})
     assert actions()[-3:] == [
-        AuditAction.TWO_FACTOR_ENABLED, AuditAction.RECOVERY_CODES_CREATED,
+        AuditAction.TWO_FACTOR_ENABLED,
+        AuditAction.RECOVERY_CODES_CREATED,
         AuditAction.TWO_FACTOR_DISABLED,
     ]
 
 
 def test_the_function_for_other_apps_records_tokens_and_hooks(engineer):
     token = factories.UserFactory()  # stands for an API token row
-    entry = audit_record(actor=engineer, action=AuditAction.API_TOKEN_CREATED, target=token,
-                         name="CI")
+    entry = audit_record(
+        actor=engineer, action=AuditAction.API_TOKEN_CREATED, target=token, name="CI"
+    )
     assert (entry.actor_label, entry.target_type, entry.details) == (
-        engineer.username, "auth.user", {"name": "CI"})
+        engineer.username,
+        "auth.user",
+        {"name": "CI"},
+    )
     with pytest.raises(ValueError, match="unknown audit action"):
         audit_record(actor=engineer, action="made_up")
 
@@ -159,16 +179,25 @@ def test_the_function_for_other_apps_records_tokens_and_hooks(engineer):
 
 @pytest.fixture
 def entries(now):
-    factories.AuditEntryFactory(at=now - dt.timedelta(days=3), action=AuditAction.LOGIN,
-                                actor_label="anna@acme.test", summary="")
-    factories.AuditEntryFactory(at=now, action=AuditAction.INVITATION_SENT,
-                                actor_label="anna@acme.test", target_label="=cmd|x@evil.test",
-                                summary="email: x@evil.test")
+    factories.AuditEntryFactory(
+        at=now - dt.timedelta(days=3),
+        action=AuditAction.LOGIN,
+        actor_label="anna@acme.test",
+        summary="",
+    )
+    factories.AuditEntryFactory(
+        at=now,
+        action=AuditAction.INVITATION_SENT,
+        actor_label="anna@acme.test",
+        target_label="=cmd|x@evil.test",
+        summary="email: x@evil.test",
+    )
     factories.AuditEntryFactory(at=now, action=AuditAction.LOGIN, actor_label="iryna@vendor.test")
 
 
-def test_managers_search_by_actor_action_dates_and_text(manager_client, entries, now,
-                                                        django_assert_max_num_queries):
+def test_managers_search_by_actor_action_dates_and_text(
+    manager_client, entries, now, django_assert_max_num_queries
+):
     def rows(**query):
         with django_assert_max_num_queries(12):
             response = manager_client.get(LIST, query)
@@ -222,8 +251,9 @@ def test_the_admin_shows_it_read_only(manager_client, entries):
     page = manager_client.get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert manager_client.get(reverse("admin:audit_auditentry_add")).status_code == 403
-    response = manager_client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]),
-                                   {"post": "yes"})
+    response = manager_client.post(
+        reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 

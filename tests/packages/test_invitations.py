@@ -39,9 +39,7 @@ def listing_row(client, email) -> str:
 
 @pytest.fixture
 def superuser(db):
-    return factories.UserFactory(
-        username="root@vendor.test", is_superuser=True, is_staff=True
-    )
+    return factories.UserFactory(username="root@vendor.test", is_superuser=True, is_staff=True)
 
 
 @pytest.mark.parametrize("owner", ["superuser", "engineer", "other_contact"])
@@ -72,8 +70,10 @@ def test_an_address_with_an_account_elsewhere_answers_like_a_fresh_one(
 def test_a_silent_invitation_can_never_be_accepted(customer_admin, other_contact, now):
     # given an invitation of another organisation's address (no mail went)
     invitation = contact_invite(
-        customer=customer_admin.customer, invited_by=customer_admin,
-        email=other_contact.user.email, now=now,
+        customer=customer_admin.customer,
+        invited_by=customer_admin,
+        email=other_contact.user.email,
+        now=now,
     )
     # when it is sent again
     invitation_resend(invitation=invitation, by=customer_admin, now=now)
@@ -110,8 +110,9 @@ def test_the_migration_settles_existing_duplicates(db):
     # when the migration's data step runs
     migration.settle_duplicates(apps, None)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE UNIQUE INDEX {migration.INDEX} ON auth_user (lower(email)) "
-                       "WHERE email <> ''")
+        cursor.execute(
+            f"CREATE UNIQUE INDEX {migration.INDEX} ON auth_user (lower(email)) WHERE email <> ''"
+        )
     # then the staff account keeps the address (lower case), the other's is cleared and logged
     assert user_model.objects.get(pk=staff.pk).email == "same@example.test"
     assert user_model.objects.get(pk=old.pk).email == ""
@@ -186,10 +187,13 @@ def test_a_deactivated_contacts_old_password_link_stops_working(customer_admin, 
     from accounts.tokens import portal_token_generator
     from packages.services import contact_set_active
 
-    url = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(contact.user.pk)),
-        "token": portal_token_generator.make_token(contact.user),
-    })
+    url = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(contact.user.pk)),
+            "token": portal_token_generator.make_token(contact.user),
+        },
+    )
     assert "new_password1" in Client().get(url, follow=True).content.decode()
     # when the contact is deactivated
     contact_set_active(contact=contact, active=False, by=customer_admin)
@@ -213,8 +217,7 @@ def test_invitations_per_organisation_are_limited(
 ):
     # when the admin invites eleven outside addresses within the hour
     with django_capture_on_commit_callbacks(execute=True):
-        codes = [invite(customer_admin_client, f"p{n}@outside.test").status_code
-                 for n in range(11)]
+        codes = [invite(customer_admin_client, f"p{n}@outside.test").status_code for n in range(11)]
     # then ten go (PORTAL_INVITATIONS_PER_CUSTOMER_HOUR) and the eleventh is refused in words
     assert codes == [302] * 10 + [200]
     assert len(mail.outbox) == 10
@@ -223,8 +226,12 @@ def test_invitations_per_organisation_are_limited(
 
 
 def test_resends_to_one_address_are_limited(customer_admin, now):
-    invitation = contact_invite(customer=customer_admin.customer, invited_by=customer_admin,
-                                email="again@acme.test", now=now)
+    invitation = contact_invite(
+        customer=customer_admin.customer,
+        invited_by=customer_admin,
+        email="again@acme.test",
+        now=now,
+    )
     invitation_resend(invitation=invitation, by=customer_admin, now=now)
     invitation_resend(invitation=invitation, by=customer_admin, now=now)
     with pytest.raises(ValidationError, match="wait an hour"):
@@ -236,15 +243,15 @@ def test_an_admin_of_a_deactivated_customer_cannot_invite(customer_admin, custom
     customer.save()
     customer_admin.refresh_from_db()
     with pytest.raises(ValidationError, match="is deactivated"):
-        contact_invite(customer=customer, invited_by=customer_admin, email="x@acme.test",
-                       now=now)
+        contact_invite(customer=customer, invited_by=customer_admin, email="x@acme.test", now=now)
     assert not Invitation.objects.exists()
 
 
 def test_another_organisations_admin_cannot_resend_or_cancel(customer_admin, now):
     other_admin = factories.ContactFactory(is_customer_admin=True)
-    invitation = contact_invite(customer=customer_admin.customer, invited_by=customer_admin,
-                                email="mine@acme.test", now=now)
+    invitation = contact_invite(
+        customer=customer_admin.customer, invited_by=customer_admin, email="mine@acme.test", now=now
+    )
     for call in (invitation_resend, invitation_cancel):
         with pytest.raises(PermissionDenied):
             call(invitation=invitation, by=other_admin, now=now)

@@ -45,13 +45,26 @@ def run(*, username: str, password: str, traveller, out=print) -> list[tuple[str
     out("... 16 minutes later (the lock lasts 15 after the last attempt) ...")
     response = client.post(url, {"username": username, "password": password})
     steps.append(("right after the lock", response.status_code))
-    out(f"right password     : HTTP {response.status_code}  -> {response.get('Location', '')}"
-        "  (logged in)")
+    out(
+        f"right password     : HTTP {response.status_code}  -> {response.get('Location', '')}"
+        "  (logged in)"
+    )
     return steps
 
 
 if __name__ == "__main__":
     import pytest
 
-    sys.exit(pytest.main(["-q", "-s", "-p", "no:cacheprovider", "-p", "no:randomly",
-                          "tests/portal/test_lockout_demo.py"]))
+    sys.exit(
+        pytest.main(
+            [
+                "-q",
+                "-s",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:randomly",
+                "tests/portal/test_lockout_demo.py",
+            ]
+        )
+    )

@@ -7,11 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-from packages.models import Component
-from tickets.services.filing import ticket_file
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -56,13 +52,8 @@ def test_permissions_policy_is_sent(client):
 
 
 @pytest.fixture
-def ticket(contact, now):
-    return ticket_file(
-        contact=contact, ticket_type="incident", priority=3,
-        component=Component.objects.get(code="inbound-calls"), subject="Calls drop",
-        description="Since today.", now=now,
-        attachments=[SimpleUploadedFile("trace.log", b"x")],
-    )
+def ticket(ticket_with_file):
+    return ticket_with_file
 
 
 def test_ticket_pages_and_downloads_are_not_stored(contact_client, engineer_client, ticket):

@@ -10,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_twenty_wrong_passwords_lock_the_account_until_the_lock_passes(frozen_clock, capsys):
     user = UserFactory(username="demo@acme.test")
-    steps = lockout_demo.run(username=user.username, password=TEST_PASSWORD,
-                             traveller=frozen_clock)
+    steps = lockout_demo.run(username=user.username, password=TEST_PASSWORD, traveller=frozen_clock)
     printed = capsys.readouterr().out
     with capsys.disabled():
         print("\n" + printed)

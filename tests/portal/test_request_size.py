@@ -36,8 +36,12 @@ def test_a_60_mib_upload_is_refused_without_reading_it(contact_client, contact):
     # given a filing POST declaring a 60 MiB body
     body = CountingStream(60 * MIB)
     response = contact_client.generic(
-        "POST", reverse("tickets:file"), b"", content_type="multipart/form-data; boundary=X",
-        CONTENT_LENGTH=str(60 * MIB), **{"wsgi.input": body},
+        "POST",
+        reverse("tickets:file"),
+        b"",
+        content_type="multipart/form-data; boundary=X",
+        CONTENT_LENGTH=str(60 * MIB),
+        **{"wsgi.input": body},
     )
     # then the answer is 413 with the portal's page, and not a byte was read
     assert response.status_code == 413

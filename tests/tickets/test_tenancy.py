@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from packages.models import Component
 from tickets.models import Message, MessageKind, Ticket, TicketStatus
 from tickets.services.conversation import message_add
 from tickets.services.downloads import attachment_download
@@ -17,45 +16,56 @@ from tickets.services.ending import (
     ticket_resolve,
     ticket_withdraw,
 )
-from tickets.services.filing import ticket_file
 from tickets.services.status import ticket_set_status
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ticket(contact, now):
-    return ticket_file(
-        contact=contact, ticket_type="incident", priority=3,
-        component=Component.objects.get(code="inbound-calls"), subject="Calls drop",
-        description="Since today.", now=now,
-        attachments=[SimpleUploadedFile("trace.log", b"x")],
-    )
+def ticket(ticket_with_file):
+    return ticket_with_file
 
 
 @pytest.fixture
 def resolved(ticket, engineer, now):
-    return ticket_resolve(ticket=ticket, by=engineer, root_cause="product_defect",
-                          time_spent=dt.timedelta(hours=1), message="Fixed.", now=now)
+    return ticket_resolve(
+        ticket=ticket,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=dt.timedelta(hours=1),
+        message="Fixed.",
+        now=now,
+    )
 
 
 def test_message_add_refuses_another_organisations_contact(ticket, other_contact, now):
     with pytest.raises(PermissionDenied):
-        message_add(ticket=ticket, author=other_contact.user, kind=MessageKind.CUSTOMER_COMMENT,
-                    body="I am not of Acme", now=now)
+        message_add(
+            ticket=ticket,
+            author=other_contact.user,
+            kind=MessageKind.CUSTOMER_COMMENT,
+            body="I am not of Acme",
+            now=now,
+        )
     assert not Message.objects.filter(ticket=ticket).exists()
 
 
 def test_message_add_still_takes_the_own_contacts_comment(ticket, contact, now):
-    message_add(ticket=ticket, author=contact.user, kind=MessageKind.CUSTOMER_COMMENT,
-                body="More detail", now=now)
+    message_add(
+        ticket=ticket,
+        author=contact.user,
+        kind=MessageKind.CUSTOMER_COMMENT,
+        body="More detail",
+        now=now,
+    )
     assert Message.objects.filter(ticket=ticket).count() == 1
 
 
 def test_ticket_set_status_refuses_a_contact_of_any_organisation(ticket, other_contact, now):
     with pytest.raises(PermissionDenied):
-        ticket_set_status(ticket=ticket, status=TicketStatus.WAITING, by=other_contact.user,
-                          now=now)
+        ticket_set_status(
+            ticket=ticket, status=TicketStatus.WAITING, by=other_contact.user, now=now
+        )
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.NEW
 
 
@@ -76,8 +86,14 @@ def test_close_and_reopen_refuse_another_organisations_contact(
 
 def test_resolve_refuses_a_contact(ticket, contact, now):
     with pytest.raises(PermissionDenied):
-        ticket_resolve(ticket=ticket, by=contact.user, root_cause="product_defect",
-                       time_spent=dt.timedelta(hours=1), message="Done", now=now)
+        ticket_resolve(
+            ticket=ticket,
+            by=contact.user,
+            root_cause="product_defect",
+            time_spent=dt.timedelta(hours=1),
+            message="Done",
+            now=now,
+        )
 
 
 def test_a_deactivated_customers_contact_is_refused_too(ticket, contact, now):
@@ -85,8 +101,9 @@ def test_a_deactivated_customers_contact_is_refused_too(ticket, contact, now):
     contact.customer.save()
     contact.user.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        message_add(ticket=ticket, author=contact.user, kind=MessageKind.CUSTOMER_COMMENT,
-                    body="x", now=now)
+        message_add(
+            ticket=ticket, author=contact.user, kind=MessageKind.CUSTOMER_COMMENT, body="x", now=now
+        )
 
 
 def test_attachment_download_refuses_another_organisations_contact(ticket, other_contact):
@@ -98,9 +115,14 @@ def test_attachment_download_refuses_another_organisations_contact(ticket, other
 def test_attachment_download_refuses_a_contact_an_internal_notes_file(
     ticket, contact, engineer, now
 ):
-    note = message_add(ticket=ticket, author=engineer, kind=MessageKind.INTERNAL_NOTE,
-                       body="see file", now=now,
-                       attachments=[SimpleUploadedFile("internal.log", b"y")])
+    note = message_add(
+        ticket=ticket,
+        author=engineer,
+        kind=MessageKind.INTERNAL_NOTE,
+        body="see file",
+        now=now,
+        attachments=[SimpleUploadedFile("internal.log", b"y")],
+    )
     with pytest.raises(PermissionDenied):
         attachment_download(attachment=note.attachments.get(), user=contact.user)
     attachment_download(attachment=note.attachments.get(), user=engineer).close()

@@ -22,7 +22,11 @@ def attachment_download(*, attachment: Attachment, user, request=None):
         raise PermissionDenied
     handle = attachment.file.open("rb")
     audit_record(
-        actor=user, action=AuditAction.ATTACHMENT_DOWNLOADED, target=attachment, request=request,
-        ticket=attachment.ticket.reference, file=attachment.original_name,
+        actor=user,
+        action=AuditAction.ATTACHMENT_DOWNLOADED,
+        target=attachment,
+        request=request,
+        ticket=attachment.ticket.reference,
+        file=attachment.original_name,
     )
     return handle

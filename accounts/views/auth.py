@@ -78,8 +78,26 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
         return super(auth_views.PasswordResetView, self).form_valid(form)
 
 
-class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class _AuditedPasswordForm:
+    """A password set through the form is written to the audit log."""
+
+    how = ""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=form.user,
+            action=AuditAction.PASSWORD_CHANGED,
+            target=form.user,
+            request=self.request,
+            how=self.how,
+        )
+        return response
+
+
+class PortalPasswordResetConfirmView(_AuditedPasswordForm, auth_views.PasswordResetConfirmView):
     token_generator = portal_token_generator
+    how = "reset link"
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
@@ -87,26 +105,6 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             return None
         return user
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record(
-            actor=form.user,
-            action=AuditAction.PASSWORD_CHANGED,
-            target=form.user,
-            request=self.request,
-            how="reset link",
-        )
-        return response
 
-
-class PortalPasswordChangeView(auth_views.PasswordChangeView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record(
-            actor=form.user,
-            action=AuditAction.PASSWORD_CHANGED,
-            target=form.user,
-            request=self.request,
-            how="changed while logged in",
-        )
-        return response
+class PortalPasswordChangeView(_AuditedPasswordForm, auth_views.PasswordChangeView):
+    how = "changed while logged in"

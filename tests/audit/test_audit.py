@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import Client
@@ -15,12 +14,10 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
 from audit.services import audit_record
-from packages.models import Component
 from packages.roles import ENGINEERS_GROUP
 from packages.services import contact_set_active
 from tests import factories
 from tests.accounts.conftest import WRONG, post_login
-from tickets.services.filing import ticket_file
 
 pytestmark = pytest.mark.django_db
 LIST, CSV = reverse("audit:list"), reverse("audit:csv")
@@ -123,17 +120,8 @@ def test_contract_and_sla_target_saves_in_the_admin_are_recorded(manager_client,
     assert "Changed" in entries[0].details["message"]
 
 
-def test_downloads_are_recorded(contact_client, contact, now):
-    ticket = ticket_file(
-        contact=contact,
-        ticket_type="incident",
-        priority=3,
-        component=Component.objects.get(code="inbound-calls"),
-        subject="s",
-        description="d",
-        now=now,
-        attachments=[SimpleUploadedFile("trace.log", b"x")],
-    )
+def test_downloads_are_recorded(contact_client, contact, ticket_with_file):
+    ticket = ticket_with_file
     attachment = ticket.attachments.get()
     response = contact_client.get(reverse("tickets:attachment", args=[attachment.pk]))
     b"".join(response.streaming_content)

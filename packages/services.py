@@ -48,6 +48,8 @@ MANAGER_PERMISSIONS = (
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",
     "audit.view_auditentry",
+    "axes.view_accessattempt",  # see who is locked out, and lift a lock early
+    "axes.delete_accessattempt",
 )
 
 

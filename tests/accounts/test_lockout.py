@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
+from django.urls import reverse
 
 from tests.accounts.conftest import WRONG, post_login
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -128,3 +129,14 @@ def test_the_lock_out_page_speaks_ukrainian(client):
     html = response.content.decode()
     assert "Забагато невдалих спроб увійти" in html
     assert "на 15 хвилин" in html
+
+
+def test_a_manager_can_lift_a_lock_in_the_admin(client, manager_client):
+    from axes.models import AccessAttempt
+
+    user = UserFactory()
+    fail(client, user.username, LIMIT)
+    attempt = AccessAttempt.objects.get(username=user.username)
+    url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert manager_client.post(url, {"post": "yes"}).status_code == 302
+    assert post_login(client, user.username, TEST_PASSWORD).status_code == 302

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from packages.models import Component, Contact, Contract, Customer, SupportPackage
+from packages.roles import is_manager
 from packages.services import contract_check_covered_blocks
 
 
@@ -59,9 +60,9 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_active", "account_manager")
+    list_display = ("name", "is_active", "requires_two_factor", "account_manager")
     search_fields = ("name",)
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "requires_two_factor")
     inlines = [ContractInline, ContactInline]
 
 
@@ -79,6 +80,13 @@ class ContractAdmin(admin.ModelAdmin):
         (_("Service"), {"fields": ("is_cloud", "has_24x7", "time_zone", "covered_blocks")}),
         (_("Price"), {"fields": ("licence_cost", "support_percentage")}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """Contract money is a manager's: an engineer reading a contract sees no price."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_manager(request.user):
+            return fieldsets
+        return [(name, opts) for name, opts in fieldsets if "licence_cost" not in opts["fields"]]
 
 
 @admin.register(Contact)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +106,16 @@ class Customer(models.Model):
     """A customer organisation: the unit of isolation for tickets."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("A deactivated customer's contacts can neither log in nor file tickets."),
+    )
+    requires_two_factor = models.BooleanField(
+        _("two-factor login required"),
+        default=False,
+        help_text=_("Its contacts must log in with an authenticator app code as well."),
+    )
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account manager"),
@@ -250,3 +260,63 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.customer})"
+
+
+class Invitation(models.Model):
+    """A customer admin's invitation of a new contact; the account exists once it is accepted.
+
+    The link in the mail carries a random key; only its SHA-256 is stored. Sending again makes
+    a new key (the old link stops working); cancelling, expiry (``PORTAL_INVITATION_DAYS``
+    after the last mail) or a deactivated customer end it too. An address that already has an
+    account anywhere gets an invitation row like any other but no mail (see
+    packages.invitations): nothing tells the inviter, and the account is not touched.
+    """
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    is_customer_admin = models.BooleanField(_("customer admin"), default=False)
+    invited_by = models.ForeignKey(
+        Contact, verbose_name=_("invited by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("last sent"))
+    key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    contact = models.OneToOneField(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "customer",
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.customer})"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor cancelled (it may have expired: it can be sent again)."""
+        return self.accepted_at is None and self.cancelled_at is None
+
+    def expires_at(self):
+        from datetime import timedelta
+
+        return self.sent_at + timedelta(days=settings.PORTAL_INVITATION_DAYS)
+
+    def has_expired(self, now) -> bool:
+        return now >= self.expires_at()

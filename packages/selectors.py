@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from packages.models import Component, ComponentKind, Contact, Contract, Customer
+from packages.models import Component, ComponentKind, Contact, Contract, Customer, Invitation
 
 
 def contract_day(contract: Contract, at: datetime):
@@ -54,3 +54,10 @@ def contacts_of(*, customer: Customer) -> QuerySet[Contact]:
     return Contact.objects.filter(customer=customer).select_related("user").order_by(
         "-user__is_active", "user__last_name", "user__first_name", "user__email"
     )
+
+
+def invitations_of(*, customer: Customer) -> QuerySet[Invitation]:
+    """The organisation's open invitations (pending or expired), newest first."""
+    return Invitation.objects.filter(
+        customer=customer, accepted_at__isnull=True, cancelled_at__isnull=True
+    ).order_by("-sent_at", "-pk")

@@ -5,16 +5,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from packages.models import Component, ComponentKind, Contact, Contract, Customer
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
 
@@ -50,6 +48,9 @@ MANAGER_PERMISSIONS = (
     "sla.view_contracttarget",
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",
+    "audit.view_auditentry",
+    "axes.view_accessattempt",  # see who is locked out, and lift a lock early
+    "axes.delete_accessattempt",
 )
 
 
@@ -102,6 +103,17 @@ def contract_set_covered_blocks(*, contract: Contract, blocks: Iterable[Componen
     contract.covered_blocks.set(blocks)
 
 
+def email_in_use(email: str) -> bool:
+    """Whether any account, anywhere (staff included), already has this address, in any case."""
+    user_model = get_user_model()
+    return user_model.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+
+
+def email_normalize(email: str) -> str:
+    """Addresses are compared and stored in lower case (unique across users, any case)."""
+    return (email or "").strip().lower()
+
+
 @transaction.atomic
 def contact_create(
     *,
@@ -112,10 +124,11 @@ def contact_create(
     is_customer_admin: bool = False,
     password: str | None = None,
 ) -> Contact:
-    """Create a user and its contact row; without a password the user must set one by e-mail."""
+    """Create a user and its contact row (the demo, the admin's tools, an accepted
+    invitation); without a password the user cannot log in until one is set."""
     user_model = get_user_model()
-    email = user_model.objects.normalize_email(email).strip()
-    if user_model.objects.filter(username__iexact=email).exists():
+    email = email_normalize(email)
+    if email_in_use(email):
         raise ValidationError({"email": _("A user with this e-mail address already exists.")})
     user = user_model(username=email, email=email, first_name=first_name, last_name=last_name)
     if password:
@@ -126,59 +139,35 @@ def contact_create(
     return Contact.objects.create(user=user, customer=customer, is_customer_admin=is_customer_admin)
 
 
-def contact_invite_link(*, user) -> str:
-    """A set-password link built on Django's password-reset tokens (single use, expiring)."""
-    path = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    })
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+def require_customer_admin(by: Contact, customer_id: int) -> None:
+    """Only an active admin of an active customer manages that customer's contacts."""
+    if not by.is_customer_admin or by.customer_id != customer_id or not by.user.is_active:
+        raise PermissionDenied
+    if not by.customer.is_active:
+        raise ValidationError(
+            _("%(customer)s is deactivated: its contacts cannot be changed.")
+            % {"customer": by.customer.name}
+        )
 
 
 @transaction.atomic
-def contact_invite(
-    *,
-    customer: Customer,
-    invited_by: Contact,
-    email: str,
-    first_name: str = "",
-    last_name: str = "",
-    is_customer_admin: bool = False,
+def contact_set_active(
+    *, contact: Contact, active: bool, by: Contact, request=None
 ) -> Contact:
-    """A customer admin adds a contact without a password; an e-mail (after commit, through
-    the outbox) carries the link to set one."""
-    from tickets.services.outbox import outbox_enqueue  # local: tickets depends on packages
-
-    if not invited_by.is_customer_admin or invited_by.customer_id != customer.pk:
-        raise PermissionDenied
-    contact = contact_create(
-        customer=customer, email=email, first_name=first_name, last_name=last_name,
-        is_customer_admin=is_customer_admin,
-    )
-    body = render_to_string("packages/invite_email.txt", {
-        "contact": contact, "customer": customer, "invited_by": invited_by,
-        "link": contact_invite_link(user=contact.user),
-    })
-    outbox_enqueue(
-        recipients=[contact.user.email],
-        subject=_("You are invited to the support portal of %(customer)s")
-        % {"customer": customer.name},
-        body=body,
-    )
-    return contact
-
-
-@transaction.atomic
-def contact_set_active(*, contact: Contact, active: bool, by: Contact) -> Contact:
-    """Deactivate (or reactivate) a contact's login; an admin cannot lock themselves out."""
-    if not by.is_customer_admin or by.customer_id != contact.customer_id:
-        raise PermissionDenied
+    """Deactivate (or reactivate) a contact's login; an admin cannot lock themselves out.
+    Deactivation ends the contact's sessions and any password link sent to them."""
+    require_customer_admin(by, contact.customer_id)
     if not active and contact.pk == by.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     user = contact.user
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        audit_record(
+            actor=by.user,
+            action=AuditAction.CONTACT_REACTIVATED if active else AuditAction.CONTACT_DEACTIVATED,
+            target=user, request=request, customer=contact.customer.name,
+        )
     return contact
 
 

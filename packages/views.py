@@ -1,22 +1,26 @@
-"""Customer admins manage their organisation's contacts: list, invite, deactivate, reactivate.
+"""Customer admins manage their organisation's contacts: list, invite (send again, cancel),
+deactivate, reactivate.
 
 Only a customer admin reaches these pages (anyone else: 404), and only for their own
-organisation's contacts (another organisation's contact: 404).
+organisation's contacts and invitations (another organisation's: 404).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from packages.forms import ContactInviteForm
+from packages.invitations import contact_invite, invitation_cancel, invitation_resend
 from packages.roles import contact_of
-from packages.selectors import contacts_of
-from packages.services import contact_invite, contact_set_active
+from packages.selectors import contacts_of, invitations_of
+from packages.services import contact_set_active
+from tickets.forms.customer import add_service_errors
 
 
 def _admin_or_404(request):
@@ -35,6 +39,8 @@ def contact_list(request):
         {
             "admin": admin,
             "contacts": contacts_of(customer=admin.customer),
+            "invitations": invitations_of(customer=admin.customer),
+            "now": timezone.now(),
         },
     )
 
@@ -45,32 +51,43 @@ def contact_invite_view(request):
     form = ContactInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = contact_invite(customer=admin.customer, invited_by=admin, **form.cleaned_data)
+            invitation = contact_invite(
+                customer=admin.customer, invited_by=admin, now=timezone.now(), request=request,
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
         else:
             messages.success(
                 request,
                 _("%(email)s is invited: they will receive a link to set their password.")
-                % {"email": contact.user.email},
+                % {"email": invitation.email},
             )
             return redirect("contacts:list")
     return render(request, "packages/contact_invite.html", {"form": form, "admin": admin})
 
 
-def _set_active(request, pk: int, *, active: bool):
-    admin = _admin_or_404(request)
-    contact = get_object_or_404(contacts_of(customer=admin.customer), pk=pk)
+def _refusals(request, call) -> bool:
+    """Run a service; a refusal becomes a message, another organisation's object a 404."""
     try:
-        contact_set_active(contact=contact, active=active, by=admin)
+        call()
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
-    else:
+        return False
+    except PermissionDenied:
+        raise Http404 from None
+    return True
+
+
+def _set_active(request, pk: int, *, active: bool):
+    admin = _admin_or_404(request)
+    contact = get_object_or_404(contacts_of(customer=admin.customer), pk=pk)
+    if _refusals(request, lambda: contact_set_active(
+        contact=contact, active=active, by=admin, request=request
+    )):
         name = contact.user.get_full_name() or contact.user.email
         messages.success(
             request,
@@ -92,10 +109,41 @@ def contact_reactivate(request, pk: int):
     return _set_active(request, pk, active=True)
 
 
+def _invitation_action(request, pk: int, service, done: str):
+    """POST "send again" or "cancel" on one of the organisation's open invitations."""
+    admin = _admin_or_404(request)
+    invitation = get_object_or_404(invitations_of(customer=admin.customer), pk=pk)
+    if _refusals(request, lambda: service(
+        invitation=invitation, by=admin, now=timezone.now(), request=request
+    )):
+        messages.success(request, done % {"email": invitation.email})
+    return redirect("contacts:list")
+
+
+@login_required
+@require_POST
+def invitation_resend_view(request, pk: int):
+    return _invitation_action(
+        request, pk, invitation_resend,
+        _("The invitation to %(email)s is sent again with a new link."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_cancel_view(request, pk: int):
+    return _invitation_action(
+        request, pk, invitation_cancel,
+        _("The invitation to %(email)s is cancelled: its link no longer works."),
+    )
+
+
 app_name = "contacts"
 urlpatterns = [
     path("", contact_list, name="list"),
     path("invite/", contact_invite_view, name="invite"),
     path("<int:pk>/deactivate/", contact_deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", contact_reactivate, name="reactivate"),
+    path("invitations/<int:pk>/resend/", invitation_resend_view, name="invitation_resend"),
+    path("invitations/<int:pk>/cancel/", invitation_cancel_view, name="invitation_cancel"),
 ]

@@ -14,10 +14,10 @@ from django.utils.html import escape
 FALLBACK = "<!doctype html><title>{code}</title><h1>{code}</h1>"
 
 
-def _bare_page(request, template_name: str, status: int) -> HttpResponse:
+def _bare_page(request, template_name: str, status: int, **extra) -> HttpResponse:
     """The page with no context processors: the request, a CSRF token for the language switch."""
     try:
-        context = {"request": request, "csrf_token": get_token(request)}
+        context = {"request": request, "csrf_token": get_token(request), **extra}
         body = loader.render_to_string(template_name, context)
     except Exception:  # the last line of defence: never an error while showing an error
         body = FALLBACK.format(code=escape(status))
@@ -30,7 +30,18 @@ def _page(request, template_name: str, status: int) -> HttpResponse:
 
 
 def bad_request(request, exception=None):
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     return _bare_page(request, "400.html", 400)
+
+
+def request_too_large(request, exception=None):
+    """413: the body is over the limit (portal.hardening refuses it before reading it)."""
+    from django.conf import settings
+
+    return _bare_page(request, "413.html", 413, limit=settings.PORTAL_ATTACHMENT_MAX_BYTES)
 
 
 def permission_denied(request, exception=None):

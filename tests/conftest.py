@@ -11,6 +11,13 @@ Roles (all users have the password ``factories.TEST_PASSWORD``):
   ``engineer_client``, ``manager_client`` (each its own ``django.test.Client``, logged in);
   pytest-django's ``client`` stays anonymous.
 
+Two-factor login: ``Client.force_login(user)`` stands for a *completed* login. For a user who
+must use two-factor login (staff, admin-site users, contacts of a customer requiring it) it
+also gives them an authenticator app and marks the session verified, as the code page would
+(``otp_verify_session``); production code is untouched. ``force_login(user, otp=False)``
+leaves the session at the password step, and ``client.login(...)`` goes through the real
+backends (lock-out included) without any shortcut.
+
 The clock: every test starts at ``TEST_NOW`` (``now`` is that instant) and the clock runs on from
 there, so no outcome depends on the day the suite runs. ``PORTAL_TEST_NOW=2027-10-31T21:59:00Z``
 runs the whole suite at another instant (CI keeps one such run: the last minute of October in
@@ -144,6 +151,49 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Mail limits count in the cache: no test inherits another's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def otp_verify_session(client: Client, user):
+    """Give ``user`` a confirmed authenticator app (if they have none) and mark the client's
+    session verified with it, as accepting a code does. Returns the device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.middleware import TWO_FACTOR_ON
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[TWO_FACTOR_ON] = True
+    session.save()
+    return device
+
+
+_plain_force_login = Client.force_login
+
+
+def _force_login(self, user, backend=None, *, otp: bool = True):
+    """Client.force_login as a completed login (see the module docstring)."""
+    from accounts.two_factor import two_factor_required
+
+    _plain_force_login(self, user, backend)
+    if otp and two_factor_required(user):
+        otp_verify_session(self, user)
+
+
+Client.force_login = _force_login
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a temporary folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -253,3 +303,19 @@ def engineer_client(engineer):
 @pytest.fixture
 def manager_client(manager):
     return _client_for(manager)
+
+
+@pytest.fixture
+def ticket_with_file(contact, now):
+    """A ticket ``contact`` filed now through the real service, with one attached file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from packages.models import Component
+    from tickets.services.filing import ticket_file
+
+    return ticket_file(
+        contact=contact, ticket_type="incident", priority=3,
+        component=Component.objects.get(code="inbound-calls"), subject="Calls drop",
+        description="Since today.", now=now,
+        attachments=[SimpleUploadedFile("trace.log", b"x")],
+    )

@@ -21,12 +21,14 @@ from django.contrib.auth.models import Group
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
 from packages.models import (
     Component,
     ComponentKind,
     Contact,
     Contract,
     Customer,
+    Invitation,
     SupportPackage,
     VendorConfiguration,
 )
@@ -202,6 +204,21 @@ class ContactFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     is_customer_admin = False
     phone = ""
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An open invitation, mailed now (no key: use packages.invitations to get a real link)."""
+
+    class Meta:
+        model = Invitation
+
+    customer = factory.SubFactory(CustomerFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    invited_by = factory.SubFactory(
+        ContactFactory, customer=factory.SelfAttribute("..customer"), is_customer_admin=True
+    )
+    created_at = factory.LazyFunction(timezone.now)
+    sent_at = factory.SelfAttribute("created_at")
 
 
 class ContactUserFactory(UserFactory):
@@ -468,3 +485,18 @@ class QuotaNoticeFactory(factory.django.DjangoModelFactory):
     threshold = 80
     used = 24
     created_at = factory.LazyFunction(timezone.now)
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    """An entry as audit_record writes it (tests of the log's reading side)."""
+
+    class Meta:
+        model = AuditEntry
+
+    at = factory.LazyFunction(timezone.now)
+    action = AuditAction.LOGIN
+    actor_label = factory.Sequence(lambda n: f"user{n}@example.test")
+    target_label = factory.SelfAttribute("actor_label")

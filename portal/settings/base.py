@@ -3,9 +3,11 @@
 Defaults here are safe for development only; production.py insists on real values.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -30,6 +32,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "audit",
+    "accounts",
     "packages",
     "sla",
     "tickets",
@@ -37,16 +46,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body over PORTAL_REQUEST_MAX_BYTES before anything reads it.
+    "portal.hardening.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.hardening.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionIdleMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "audit.context.AuditContextMiddleware",
     "portal.middleware.ViewerTimezoneMiddleware",
     "portal.middleware.ContactLanguageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -99,6 +117,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Accounts and security (SPEC "Accounts and security"; README's configuration table).
+# Axes' backend first: it refuses any attempt while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "accounts.backends.PortalBackend",
+]
+PORTAL_TRUSTED_PROXIES = env.int("PORTAL_TRUSTED_PROXIES", default=0)
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
+AXES_USERNAME_CALLABLE = "accounts.axes.username_of"
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+PORTAL_MAILS_PER_ADDRESS_HOUR = env.int("PORTAL_MAILS_PER_ADDRESS_HOUR", default=3)
+PORTAL_RESETS_PER_CLIENT_HOUR = env.int("PORTAL_RESETS_PER_CLIENT_HOUR", default=10)
+PORTAL_INVITATIONS_PER_CUSTOMER_HOUR = env.int(
+    "PORTAL_INVITATIONS_PER_CUSTOMER_HOUR", default=10
+)
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# Sessions end after this long without a request (the cookie's and the row's age too).
+PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=8 * 60)
+SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
+OTP_TOTP_ISSUER = env.str("PORTAL_TOTP_ISSUER", default="Support portal")
+# Shared by the mail limits (and anything else cached): Redis in production with several
+# web processes, e.g. redis://redis.internal:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # A form refused for a missing or stale CSRF token gets the portal's page, not Django's.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 LOGIN_URL = "login"
@@ -133,8 +181,36 @@ PORTAL_ATTACHMENT_EXTENSIONS = env.list(
     default=["txt", "log", "pdf", "png", "jpg", "jpeg", "gif", "csv", "json", "xml", "zip", "gz",
              "docx", "xlsx", "odt", "ods", "wav", "mp3"],
 )
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body larger than this is refused with 413 before it is read: the attachment limit
+# plus room for the form's other fields.
+PORTAL_REQUEST_MAX_BYTES = env.int(
+    "PORTAL_REQUEST_MAX_BYTES", default=PORTAL_ATTACHMENT_MAX_BYTES + 256 * 1024
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form fields other than files
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# HTTP hardening: no inline script anywhere (static/js only); style attributes are allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PORTAL_PERMISSIONS_POLICY = env.str(
+    "PORTAL_PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()",
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -185,5 +261,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser.two_factor import pass_two_factor
 from tests.tickets.dashboard.conftest import known_tickets, long_contracts  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +25,7 @@ def log_in(page, live_server, user) -> None:
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", factories.TEST_PASSWORD)
     page.click("button[type=submit]")
+    pass_two_factor(page, user)  # managers log in with a code too
     page.wait_for_load_state()
 
 

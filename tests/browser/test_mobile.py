@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from packages.models import Component
 from tests import factories
+from tests.browser.two_factor import pass_two_factor
 from tickets.services import workflow
 from tickets.services.filing import ticket_file
 
@@ -63,6 +65,9 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", factories.TEST_PASSWORD)
     page.locator("form button[type=submit]").last.click()
+    user = get_user_model().objects.get(username=username)
+    if user.is_staff:
+        pass_two_factor(page, user)  # staff log in with a code from their app
     expect(page.locator("main")).to_be_visible()
 
 

@@ -1,4 +1,4 @@
-"""Every model of packages, sla and tickets has a factory, and it builds a valid row."""
+"""Every model of packages, sla, tickets and audit has a factory, and it builds a valid row."""
 
 import factory
 import pytest
@@ -12,7 +12,7 @@ from tickets.models import SlaEventKind, Ticket
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("packages", "sla", "tickets")
+PROJECT_APPS = ("packages", "sla", "tickets", "audit")
 
 
 def factories_by_model() -> dict[type, list[type]]:

@@ -27,6 +27,8 @@ README_PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
     "DEFAULT_FROM_EMAIL": "support@example.com",
     "PORTAL_BASE_URL": "https://support.example.com",
+    "CACHE_URL": "redis://redis.internal:6379/1",
+    "PORTAL_TRUSTED_PROXIES": "1",
 }
 
 PRINT_SETTINGS = """

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from packages.roles import Role, role_of
+from packages.roles import Role
 from tickets.models import (
     Attachment,
     ChangeAction,
@@ -23,6 +23,7 @@ from tickets.services.history import history_record
 from tickets.services.notifications import notify_customer_of_reply
 from tickets.services.sla import sla_event_append
 from tickets.services.status import follow_up_refusal
+from tickets.services.tenancy import ticket_actor_role
 from tickets.services.ticket_lock import locked_now, ticket_change_sla
 
 
@@ -42,14 +43,11 @@ def message_add(
     ticket (resolved, closed, withdrawn) a staff reply is conversation only: no SLA event, no
     SLA figure moves; a contact is told what to do instead (reopen, or file a new ticket).
     ``notify=False``: the caller tells the customer itself (resolve sends one mail)."""
-    role = role_of(author)
+    role = ticket_actor_role(author, ticket)
     if role == Role.CONTACT:
         if kind != MessageKind.CUSTOMER_COMMENT:
             raise PermissionDenied
-    elif role in (Role.ENGINEER, Role.MANAGER):
-        if kind not in (MessageKind.PUBLIC_REPLY, MessageKind.INTERNAL_NOTE):
-            raise PermissionDenied
-    else:
+    elif kind not in (MessageKind.PUBLIC_REPLY, MessageKind.INTERNAL_NOTE):
         raise PermissionDenied
     body = body.strip()
     if not body and not attachments:

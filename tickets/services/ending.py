@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from packages.roles import Role, role_of
+from packages.roles import Role
 from tickets.models import (
     ChangeAction,
     MessageKind,
@@ -37,6 +37,7 @@ from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
 from tickets.services.sla_effects import Effect, effect
 from tickets.services.status import deferred_refusal, not_open_refusal, reopen_refusal
+from tickets.services.tenancy import ticket_actor_role
 from tickets.services.ticket_lock import engine_errors, locked_now, ticket_change_sla
 from tickets.services.workflow import ticket_take
 
@@ -47,12 +48,7 @@ CLOSE_BATCH = 500
 
 def _role(user, ticket: Ticket) -> Role:
     """The actor's role; a contact of another organisation is refused (the views 404 first)."""
-    role = role_of(user)
-    if role == Role.CONTACT and user.contact.customer_id != ticket.customer_id:
-        raise PermissionDenied
-    if role not in (Role.CONTACT, Role.ENGINEER, Role.MANAGER):
-        raise PermissionDenied
-    return role
+    return ticket_actor_role(user, ticket)
 
 
 def _lock(ticket: Ticket) -> Ticket:

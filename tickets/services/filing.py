@@ -86,14 +86,19 @@ def ticket_file(
     The contract row is locked while the quota is counted, so two filings at the same moment
     cannot both take the last unit.
     """
+    if not contact.user.is_active:
+        raise ValidationError(_("Your account is deactivated."))
+    if not contact.customer.is_active:
+        raise ValidationError(
+            _("Your organisation's account is deactivated: tickets cannot be filed. Contact "
+              "your account manager.")
+        )
     contract = contract_in_force(customer=contact.customer_id, at=now or timezone.now())
     if contract is None:
         raise ValidationError(
             _("Your organisation has no support contract in force today; contact your account "
               "manager.")
         )
-    if not contact.user.is_active:
-        raise ValidationError(_("Your account is deactivated."))
     ticket_check_rules(
         contract=contract, ticket_type=ticket_type, priority=priority, component=component
     )

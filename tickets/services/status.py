@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from packages.roles import Role, role_of
+from packages.roles import Role
 from tickets.models import OPEN_STATUSES, ChangeAction, SlaEventKind, Ticket, TicketStatus
 from tickets.services.notifications import notify_customer_of_status
 from tickets.services.sla import sla_event_append
+from tickets.services.tenancy import ticket_actor_role
 from tickets.services.ticket_lock import locked_now, ticket_change_sla
 
 STAFF_TARGETS = frozenset(OPEN_STATUSES)
@@ -121,7 +122,7 @@ def change_refusal(ticket: Ticket, *, now: datetime) -> str | None:
 @transaction.atomic
 def ticket_set_status(*, ticket: Ticket, status: str, by, now: datetime | None = None) -> Ticket:
     """Move an open ticket between New, In progress and Waiting for customer (staff only)."""
-    if role_of(by) not in (Role.ENGINEER, Role.MANAGER):
+    if ticket_actor_role(by, ticket) not in (Role.ENGINEER, Role.MANAGER):
         raise PermissionDenied
     if status not in STAFF_TARGETS:
         raise ValidationError(

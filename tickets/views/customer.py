@@ -32,6 +32,7 @@ from tickets.selectors.customer import (
     customer_ticket_list,
 )
 from tickets.services.conversation import message_add
+from tickets.services.downloads import attachment_download
 from tickets.services.ending import ticket_close, ticket_reopen, ticket_withdraw
 from tickets.services.filing import QuotaExhausted, ticket_file
 from tickets.services.status import (
@@ -197,6 +198,8 @@ def comment(request, pk: int):
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
         else:
             messages.success(request, _("Your reply is added."))
             return redirect("tickets:detail", pk=ticket.pk)
@@ -255,8 +258,8 @@ def attachment(request, pk: int):
     """Stream a file to a user who may see it (contacts: not from internal notes)."""
     item = attachment_for_user(request.user, pk)
     try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError):
+        handle = attachment_download(attachment=item, user=request.user, request=request)
+    except (FileNotFoundError, ValueError, PermissionDenied):
         raise Http404 from None
     return FileResponse(
         handle,

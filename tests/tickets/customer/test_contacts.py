@@ -28,7 +28,7 @@ def test_the_admin_sees_only_their_organisations_contacts(
 
 
 @pytest.mark.django_db
-def test_invite_creates_a_contact_without_password_and_mails_a_working_link(
+def test_invite_mails_a_link_that_creates_the_contact_with_its_password(
     customer_admin_client, customer_admin, django_capture_on_commit_callbacks
 ):
     # when the admin invites a new contact
@@ -36,44 +36,50 @@ def test_invite_creates_a_contact_without_password_and_mails_a_working_link(
         response = customer_admin_client.post(
             INVITE_URL,
             {
-                "email": "new.person@acme.test",
+                "email": "New.Person@Acme.test",
                 "first_name": "New",
                 "last_name": "Person",
             },
         )
-    # then the contact exists in their organisation, cannot log in yet, and got a link
+    # then an invitation is listed and the invitee got a link; no account exists yet
     assert response.status_code == 302
+    listing = customer_admin_client.get(LIST_URL).content.decode()
+    assert "new.person@acme.test" in listing and "Send again" in listing
+    assert not get_user_model().objects.filter(email__iexact="new.person@acme.test").exists()
+    assert [m.to for m in mail.outbox] == [["new.person@acme.test"]]
+    link = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[0].body).group(0)
+    # and the link lets them choose a password, which creates the contact, and log in
+    anonymous = Client()
+    form_page = anonymous.get(urlsplit(link).path)
+    assert form_page.status_code == 200
+    done = anonymous.post(
+        urlsplit(link).path, {"password1": "Sunny-Trunk-2026", "password2": "Sunny-Trunk-2026"}
+    )
+    assert done.status_code == 302
     contact = Contact.objects.get(user__email="new.person@acme.test")
     assert contact.customer == customer_admin.customer
     assert not contact.is_customer_admin
-    assert not contact.user.has_usable_password()
-    assert [m.to for m in mail.outbox] == [["new.person@acme.test"]]
-    link = re.search(r"https?://\S+/reset/\S+/", mail.outbox[0].body).group(0)
-    # and the link lets them set a password and log in
-    anonymous = Client()
-    form_page = anonymous.get(urlsplit(link).path, follow=True)
-    assert form_page.status_code == 200
-    set_url = form_page.redirect_chain[-1][0]
-    done = anonymous.post(
-        set_url, {"new_password1": "Sunny-Trunk-2026", "new_password2": "Sunny-Trunk-2026"}
-    )
-    assert done.status_code == 302
+    assert (contact.user.first_name, contact.user.last_name) == ("New", "Person")
     assert Client().login(username="new.person@acme.test", password="Sunny-Trunk-2026")
+    # and the link is used up
+    assert anonymous.get(urlsplit(link).path).status_code == 404
 
 
 @pytest.mark.django_db
-def test_inviting_an_existing_address_keeps_what_was_typed(customer_admin_client, contact):
+def test_inviting_an_own_contact_again_says_so_and_keeps_what_was_typed(
+    customer_admin_client, contact
+):
     response = customer_admin_client.post(
         INVITE_URL,
         {
-            "email": contact.user.email,
+            "email": contact.user.email.upper(),
             "first_name": "Typed",
             "last_name": "Name",
         },
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "A user with this e-mail address already exists." in html
+    assert "is already one of your contacts" in html
     assert 'value="Typed"' in html and 'value="Name"' in html
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 import packages.views
 import tickets.views.customer
 from sla.models import TicketType
+from tests import factories
 from tickets.models import Attachment, Message, MessageKind, Ticket, TicketStatus
 from tickets.services.conversation import message_add
 
@@ -26,6 +27,8 @@ OBJECT_OF = {
     "tickets:attachment": "attachment",
     "contacts:deactivate": "contact",
     "contacts:reactivate": "contact",
+    "contacts:invitation_resend": "invitation",
+    "contacts:invitation_cancel": "invitation",
 }
 
 
@@ -51,8 +54,8 @@ def test_every_url_naming_an_object_is_covered():
 
 
 @pytest.fixture
-def a_objects(file_ticket, contact, upload):
-    """Organisation A's ticket (with a comment carrying a file) and contact."""
+def a_objects(file_ticket, contact, customer_admin, upload):
+    """Organisation A's ticket (with a comment carrying a file), contact and invitation."""
     ticket = file_ticket(subject="A-secret-subject")
     message = message_add(
         ticket=ticket,
@@ -62,7 +65,13 @@ def a_objects(file_ticket, contact, upload):
         now=ticket.opened_at,
         attachments=[upload("a-secret.log")],
     )
-    return {"ticket": ticket, "attachment": message.attachments.get(), "contact": contact}
+    invitation = factories.InvitationFactory(
+        customer=contact.customer, invited_by=customer_admin, email="a-invitee@acme.test"
+    )
+    return {
+        "ticket": ticket, "attachment": message.attachments.get(), "contact": contact,
+        "invitation": invitation,
+    }
 
 
 def _url(name: str, objects: dict) -> str:
@@ -88,6 +97,8 @@ def test_another_organisation_gets_404_for_a_objects(request, name, client_fixtu
     a_objects["contact"].user.refresh_from_db()
     assert a_objects["ticket"].status == TicketStatus.NEW
     assert a_objects["contact"].user.is_active
+    a_objects["invitation"].refresh_from_db()
+    assert a_objects["invitation"].is_open
     assert Message.objects.count() == 1
 
 

@@ -21,6 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from packages.roles import Role, role_of
+from tickets.events import (
+    TICKET_REOPENED,
+    TICKET_RESOLVED,
+    TICKET_UPDATED,
+    ticket_event_emit,
+    ticket_snapshot,
+)
 from tickets.models import (
     MessageKind,
     RootCause,
@@ -111,7 +118,8 @@ def ticket_resolve(
     )
     ticket = _lock(ticket)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display(),
+        event=TICKET_RESOLVED,
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.RESOLVE, at=now)
         ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, now
@@ -204,6 +212,7 @@ def ticket_close(*, ticket: Ticket, by, now: datetime) -> Ticket:
     if _role(by, ticket) != Role.CONTACT:
         raise PermissionDenied
     ticket = _lock(ticket)
+    before = ticket_snapshot(ticket)
     if ticket.status != TicketStatus.RESOLVED:
         if ticket.is_open:
             raise ValidationError(
@@ -223,6 +232,9 @@ def ticket_close(*, ticket: Ticket, by, now: datetime) -> Ticket:
         new=TicketStatus.CLOSED.label,
         sla_effect=_("The customer confirmed the resolution (no SLA figure changes)."),
     )
+    ticket_event_emit(
+        TICKET_UPDATED, ticket=ticket, now=now, actor=by, action="status", before=before
+    )
     return ticket
 
 
@@ -237,7 +249,8 @@ def ticket_reopen(*, ticket: Ticket, by, now: datetime) -> Ticket:
     if refusal:
         raise ValidationError(refusal)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display()
+        ticket, actor=by, now=now, action="status", field="status", old=ticket.get_status_display(),
+        event=TICKET_REOPENED,
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.REOPEN, at=now)
         ticket.status = TicketStatus.IN_PROGRESS
@@ -296,4 +309,6 @@ def _close_batch(ids: list[int], *, now: datetime) -> int:
     )
     for ticket in done:
         notify_customer_of_status(ticket, TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        before = {**ticket_snapshot(ticket), "status": TicketStatus.RESOLVED}
+        ticket_event_emit(TICKET_UPDATED, ticket=ticket, now=now, action="status", before=before)
     return len(done)

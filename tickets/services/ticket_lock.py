@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from sla.clock import InvalidEvent
 from sla.selectors import terms_for_contract
+from tickets.events import TICKET_UPDATED, ticket_event_emit, ticket_snapshot
 from tickets.models import Ticket
 from tickets.services.history import history_record
 from tickets.services.sla import sla_state_to_ticket, ticket_sla_state
@@ -57,8 +58,10 @@ class PendingChange:
 @contextmanager
 def ticket_change_sla(
     ticket: Ticket, *, actor, now: datetime, action: str, field: str = "", old: object = "",
-    new: object = "",
+    new: object = "", event: str | None = TICKET_UPDATED,
 ) -> Iterator[PendingChange]:
+    """``event``: what web hooks hear of the change (None: nothing, the caller says it)."""
+    snapshot = ticket_snapshot(ticket)
     terms = terms_for_contract(ticket.contract)
     before = ticket_sla_state(ticket, as_of=now, terms=terms) if ticket.opened_at else None
     change = PendingChange(action=action, field=field, old=old, new=new)
@@ -75,3 +78,7 @@ def ticket_change_sla(
         ticket=ticket, actor=actor, at=now, action=change.action, field=change.field,
         old=change.old, new=change.new, sla_effect=effect,
     )
+    if event:
+        ticket_event_emit(
+            event, ticket=ticket, now=now, actor=actor, action=change.action, before=snapshot
+        )

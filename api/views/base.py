@@ -3,6 +3,9 @@ error statuses it documents (read by api.schema)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from rest_framework.generics import GenericAPIView
 
 from tickets.selectors.access import ticket_for_user
@@ -11,6 +14,10 @@ from tickets.selectors.access import ticket_for_user
 class ApiView(GenericAPIView):
     # The error statuses this view can answer with (each documented in the schema).
     api_errors: tuple[int, ...] = (401, 429)
+
+    def initial(self, request, *args, **kwargs):
+        timezone.activate(dt.UTC)  # the API speaks UTC, whatever the viewer's zone
+        super().initial(request, *args, **kwargs)
 
     def ticket(self):
         return ticket_for_user(self.request.user, self.kwargs["pk"])

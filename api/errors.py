@@ -72,7 +72,9 @@ def _quota_response(exc: QuotaExhausted) -> Response:
         "quota_exhausted",
         [{"field": "quota_choice", "message": exc.messages[0], "code": "quota_exhausted"}],
     )
-    body["choices"] = [{"value": value, "label": str(label)} for value, label in QuotaChoice.choices]
+    body["choices"] = [
+        {"value": value, "label": str(label)} for value, label in QuotaChoice.choices
+    ]
     body["quota"] = {
         "month": exc.status.month.isoformat(),
         "limit": exc.status.limit,

@@ -11,7 +11,9 @@ class ApiToken(models.Model):
     public ``prefix`` written in front of it (``spt_<prefix>_<secret>``)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
         related_name="api_tokens",
     )
     name = models.CharField(_("name"), max_length=100)
@@ -28,7 +30,8 @@ class ApiToken(models.Model):
         indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(name=""), name="api_token_named",
+                condition=~Q(name=""),
+                name="api_token_named",
                 violation_error_message=_("Name the token."),
             ),
         ]

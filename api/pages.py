@@ -55,7 +55,9 @@ def token_list(request):
 def token_revoke(request, pk: int):
     token = token_for_user(request.user, pk)
     api_token_revoke(token=token, by=request.user, now=timezone.now())
-    messages.success(request, _("“%(name)s” is revoked: it no longer works.") % {"name": token.name})
+    messages.success(
+        request, _("“%(name)s” is revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens:list")
 
 

@@ -15,7 +15,9 @@ class _Cursor(CursorPagination):
         try:
             return super().decode_cursor(request)
         except NotFound:
-            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
+            raise ValidationError(
+                {self.cursor_query_param: [self.invalid_cursor_message]}
+            ) from None
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -28,7 +30,8 @@ class _Cursor(CursorPagination):
                 raise ValidationError(
                     {
                         self.page_size_query_param: [
-                            _("Give a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+                            _("Give a whole number from 1 to %(max)d.")
+                            % {"max": self.max_page_size}
                         ]
                     }
                 )

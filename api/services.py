@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from api.models import ApiToken
 from packages.roles import Role, role_of
 
-TOKEN_START = "spt_"
+TOKEN_START = "spt_"  # noqa: S105 (the public start of every token)
 PREFIX_LENGTH = 10
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -49,8 +49,11 @@ def api_token_create(*, user, name: str, now: datetime) -> tuple[ApiToken, str]:
         raise ValidationError({"name": _("Keep the name under 100 characters.")})
     if not user.is_active or role_of(user) in (Role.ANONYMOUS, Role.NONE):
         raise ValidationError(
-            _("%(user)s is neither an active customer contact nor support staff: a token "
-              "would have no rights.") % {"user": user.get_username()}
+            _(
+                "%(user)s is neither an active customer contact nor support staff: a token "
+                "would have no rights."
+            )
+            % {"user": user.get_username()}
         )
     for _attempt in range(5):
         prefix = "".join(secrets.choice(_ALPHABET) for _ in range(PREFIX_LENGTH))
@@ -58,7 +61,10 @@ def api_token_create(*, user, name: str, now: datetime) -> tuple[ApiToken, str]:
         try:
             with transaction.atomic():
                 token = ApiToken.objects.create(
-                    user=user, name=name, prefix=prefix, secret_hash=secret_hash(secret),
+                    user=user,
+                    name=name,
+                    prefix=prefix,
+                    secret_hash=secret_hash(secret),
                     created_at=now,
                 )
         except IntegrityError:  # the prefix was taken: draw another

@@ -18,7 +18,8 @@ urlpatterns = [
     path("tickets/<int:pk>/sla/", tickets.TicketSlaView.as_view(), name="ticket-sla"),
     path("tickets/<int:pk>/comments/", conversation.CommentsView.as_view(), name="comments"),
     path(
-        "tickets/<int:pk>/attachments/", conversation.AttachmentsView.as_view(),
+        "tickets/<int:pk>/attachments/",
+        conversation.AttachmentsView.as_view(),
         name="attachments",
     ),
     *[
@@ -26,7 +27,8 @@ urlpatterns = [
         for name in actions.ACTIONS
     ],
     path(
-        "attachments/<int:pk>/", conversation.AttachmentDownloadView.as_view(),
+        "attachments/<int:pk>/",
+        conversation.AttachmentDownloadView.as_view(),
         name="attachment-download",
     ),
     path("queue/", reports.QueueView.as_view(), name="queue"),

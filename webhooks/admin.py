@@ -11,8 +11,18 @@ class WebHookAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "for_staff")
     search_fields = ("url", "description", "customer__name")
     fields = (
-        "url", "description", "customer", "for_staff", "events", "is_active", "disabled_reason",
-        "failing_since", "last_success_at", "created_by", "created_at", "updated_at",
+        "url",
+        "description",
+        "customer",
+        "for_staff",
+        "events",
+        "is_active",
+        "disabled_reason",
+        "failing_since",
+        "last_success_at",
+        "created_by",
+        "created_at",
+        "updated_at",
     )
     readonly_fields = fields
 
@@ -25,7 +35,13 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The delivery log: what was sent where, and how it went. Read only."""
 
     list_display = (
-        "created_at", "event", "hook", "customer", "status", "attempts", "response_status",
+        "created_at",
+        "event",
+        "hook",
+        "customer",
+        "status",
+        "attempts",
+        "response_status",
         "response_ms",
     )
     list_filter = ("status", "event")

@@ -16,7 +16,9 @@ class WebHookForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
-        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event.")},
     )
     customer = forms.ModelChoiceField(

@@ -30,8 +30,12 @@ class WebHook(models.Model):
     """
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="webhooks",
+        Customer,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
         help_text=_("Empty: every organisation (managers' hooks only)."),
     )
     for_staff = models.BooleanField(_("support staff's hook"), default=False, editable=False)
@@ -44,8 +48,11 @@ class WebHook(models.Model):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
@@ -91,12 +98,20 @@ class WebhookDelivery(models.Model):
     event_id = models.CharField(_("event id"), max_length=40, unique=True)
     event = models.CharField(_("event"), max_length=32, choices=WebhookEvent.choices)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("organisation"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="+",
+        Customer,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("ticket"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     payload = models.JSONField(_("payload"))
     status = models.CharField(
@@ -118,7 +133,8 @@ class WebhookDelivery(models.Model):
         verbose_name_plural = _("web hook deliveries")
         indexes = [
             models.Index(
-                fields=["next_attempt_at"], condition=Q(status="pending"),
+                fields=["next_attempt_at"],
+                condition=Q(status="pending"),
                 name="webhook_delivery_due_idx",
             ),
             models.Index(fields=["hook", "-created_at"], name="webhook_delivery_hook_idx"),

@@ -49,8 +49,11 @@ def hooks(request):
         data = form.cleaned_data
         try:
             hook, secret = webhook_create(
-                by=request.user, url=data["url"], events=data["events"],
-                description=data["description"], customer=data.get("customer"),
+                by=request.user,
+                url=data["url"],
+                events=data["events"],
+                description=data["description"],
+                customer=data.get("customer"),
                 now=timezone.now(),
             )
         except ValidationError as exc:
@@ -60,8 +63,10 @@ def hooks(request):
             form = WebHookForm(for_manager=manager)
     status = 400 if form.errors else 200
     return render(
-        request, "webhooks/list.html",
-        {"hooks": items, "form": form, "created": created, "manager": manager}, status=status,
+        request,
+        "webhooks/list.html",
+        {"hooks": items, "form": form, "created": created, "manager": manager},
+        status=status,
     )
 
 
@@ -71,20 +76,30 @@ def detail(request, pk: int):
     hook = hook_for_user(request.user, pk)
     manager = is_manager(request.user)
     initial = {
-        "url": hook.url, "description": hook.description, "events": hook.events,
-        "customer": hook.customer_id, "is_active": hook.is_active,
+        "url": hook.url,
+        "description": hook.description,
+        "events": hook.events,
+        "customer": hook.customer_id,
+        "is_active": hook.is_active,
     }
     form = WebHookForm(
-        request.POST or None, initial=initial, for_manager=manager and hook.for_staff,
+        request.POST or None,
+        initial=initial,
+        for_manager=manager and hook.for_staff,
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             webhook_update(
-                hook=hook, by=request.user, url=data["url"], events=data["events"],
-                description=data["description"], is_active=data["is_active"],
-                customer=data.get("customer"), now=timezone.now(),
+                hook=hook,
+                by=request.user,
+                url=data["url"],
+                events=data["events"],
+                description=data["description"],
+                is_active=data["is_active"],
+                customer=data.get("customer"),
+                now=timezone.now(),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -93,7 +108,8 @@ def detail(request, pk: int):
             return redirect("webhooks:detail", pk=hook.pk)
     log = Paginator(hook_deliveries(hook), LOG_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "webhooks/detail.html",
+        request,
+        "webhooks/detail.html",
         {"hook": hook, "form": form, "log": log, "page": log},
         status=400 if form.errors else 200,
     )

@@ -92,8 +92,7 @@ def message_data(message) -> dict:
         "author": _person(message.author),
         "created_at": iso(message.created_at),
         "attachments": [
-            {"id": a.pk, "name": a.original_name, "size": a.size}
-            for a in message.attachments.all()
+            {"id": a.pk, "name": a.original_name, "size": a.size} for a in message.attachments.all()
         ],
     }
 

@@ -18,8 +18,13 @@ def deliver(delivery_id: int) -> bool | None:
 
 
 @shared_task(
-    name="webhooks.tasks.deliver_due", acks_late=True, autoretry_for=(Exception,),
-    retry_backoff=True, retry_backoff_max=60, max_retries=3, ignore_result=True,
+    name="webhooks.tasks.deliver_due",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+    ignore_result=True,
 )
 def deliver_due() -> int:
     """Beat, every minute: hand every delivery whose (re)try time has come to a worker."""

@@ -112,8 +112,12 @@ def post(url: str, *, body: str, headers: dict[str, str]) -> Outcome:
         _check_resolved(url)
         timeout = settings.PORTAL_WEBHOOK_TIMEOUT
         with requests.post(
-            url, data=body.encode(), headers=headers, timeout=(min(timeout, 5), timeout),
-            allow_redirects=False, stream=True,
+            url,
+            data=body.encode(),
+            headers=headers,
+            timeout=(min(timeout, 5), timeout),
+            allow_redirects=False,
+            stream=True,
         ) as response:
             status = response.status_code
             text = response.raw.read(1024, decode_content=True) or b""

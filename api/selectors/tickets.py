@@ -88,12 +88,18 @@ def ticket_sla(ticket: Ticket, *, terms, now: datetime) -> ApiSla:
     view = panel.view
     return ApiSla(
         reaction=Metric(
-            reaction.state, ticket.reaction_due, ticket.reaction_met,
-            ticket.reaction_breached_at, _seconds(panel.reaction_left),
+            reaction.state,
+            ticket.reaction_due,
+            ticket.reaction_met,
+            ticket.reaction_breached_at,
+            _seconds(panel.reaction_left),
         ),
         resolution=Metric(
-            resolution.state, ticket.resolution_due, ticket.resolution_met,
-            ticket.resolution_breached_at, _seconds(panel.resolution_left),
+            resolution.state,
+            ticket.resolution_due,
+            ticket.resolution_met,
+            ticket.resolution_breached_at,
+            _seconds(panel.resolution_left),
         ),
         next_due=view.due,
         next_due_kind=view.due_kind or None,

@@ -34,7 +34,8 @@ def _component_field(**kwargs) -> serializers.SlugRelatedField:
 
 class TicketFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[("open", "open"), *TicketStatus.choices], required=False,
+        choices=[("open", "open"), *TicketStatus.choices],
+        required=False,
         help_text=_("One status, or “open” (new, in progress, waiting). Default: every status."),
     )
     ticket_type = serializers.ChoiceField(choices=TicketType.choices, required=False)
@@ -42,7 +43,9 @@ class TicketFilterSerializer(serializers.Serializer):
     breached = _optional_bool(_("Breached now (true) or not (false)."))
     at_risk = _optional_bool(_("Past 80 % of a running target and not breached."))
     customer = serializers.IntegerField(
-        min_value=1, max_value=2**62, required=False,
+        min_value=1,
+        max_value=2**62,
+        required=False,
         help_text=_("A customer's id (staff; a contact only ever sees its own organisation)."),
     )
     updated_since = serializers.DateTimeField(
@@ -51,14 +54,19 @@ class TicketFilterSerializer(serializers.Serializer):
 
 
 class QueueFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=200, allow_blank=True,
-                              help_text=_("Text, or #123 for that ticket whatever its status."))
+    q = serializers.CharField(
+        required=False,
+        max_length=200,
+        allow_blank=True,
+        help_text=_("Text, or #123 for that ticket whatever its status."),
+    )
     customer = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
     package = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
     ticket_type = serializers.ChoiceField(choices=TicketType.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     status = serializers.ChoiceField(
-        choices=[*TicketStatus.choices, (ANY_STATUS, ANY_STATUS)], required=False,
+        choices=[*TicketStatus.choices, (ANY_STATUS, ANY_STATUS)],
+        required=False,
         help_text=_("Default: the open queue; “any”: every ticket."),
     )
     assignee = serializers.IntegerField(min_value=1, max_value=2**62, required=False)
@@ -72,24 +80,33 @@ class QueueFilterSerializer(serializers.Serializer):
 class TicketFileSerializer(serializers.Serializer):
     ticket_type = serializers.ChoiceField(choices=TicketType.choices)
     priority = serializers.ChoiceField(
-        choices=Priority.choices, required=False, allow_null=True,
-        help_text=_("Incidents only: 1 (critical) to 3. Priority 1 is for base functions and "
-                    "the blocks the contract covers."),
+        choices=Priority.choices,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Incidents only: 1 (critical) to 3. Priority 1 is for base functions and "
+            "the blocks the contract covers."
+        ),
     )
     component = _component_field()
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=TEXT_LIMIT)
     quota_choice = serializers.ChoiceField(
-        choices=QuotaChoice.choices, required=False, allow_null=True,
-        help_text=_("Past the monthly quota: file it as billable, or defer it to next month. "
-                    "Without it such a request is refused with 409."),
+        choices=QuotaChoice.choices,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Past the monthly quota: file it as billable, or defer it to next month. "
+            "Without it such a request is refused with 409."
+        ),
     )
 
 
 class CommentSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=TEXT_LIMIT, trim_whitespace=True)
     internal = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text=_("Staff: an internal note, never shown to the customer."),
     )
 
@@ -97,7 +114,10 @@ class CommentSerializer(serializers.Serializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=255, allow_empty_file=True)
     body = serializers.CharField(
-        max_length=TEXT_LIMIT, required=False, allow_blank=True, default="",
+        max_length=TEXT_LIMIT,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=_("A message to go with the file."),
     )
     internal = serializers.BooleanField(required=False, default=False)
@@ -121,11 +141,15 @@ class ResolveSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(
-        choices=WithdrawReason.choices, required=False,
+        choices=WithdrawReason.choices,
+        required=False,
         help_text=_("Contacts: not_needed (the default). Staff: duplicate or spam."),
     )
     duplicate_of = serializers.IntegerField(
-        min_value=1, max_value=2**62, required=False, allow_null=True,
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        allow_null=True,
         help_text=_("The number of the ticket it duplicates (the same customer's)."),
     )
 

@@ -18,8 +18,19 @@ from tickets.models import MessageKind, RootCause, TicketStatus, WithdrawReason
 DUE_KINDS = [("reaction", "reaction"), ("resolution", "resolution")]
 METRIC_STATES = ("met", "breached", "due", "paused", "withdrawn", "none")
 ACTIONS = (
-    "comment", "withdraw", "close", "reopen", "take", "assign", "reply", "status", "resolve",
-    "priority", "reclassify", "component", "extend",
+    "comment",
+    "withdraw",
+    "close",
+    "reopen",
+    "take",
+    "assign",
+    "reply",
+    "status",
+    "resolve",
+    "priority",
+    "reclassify",
+    "component",
+    "extend",
 )
 
 
@@ -118,7 +129,8 @@ class TicketSerializer(serializers.Serializer):
     is_over_quota = serializers.BooleanField()
     is_deferred = serializers.BooleanField()
     deferred_until = serializers.DateField(
-        source="api_deferred_until", allow_null=True,
+        source="api_deferred_until",
+        allow_null=True,
         help_text=_("The month a deferred request opens in."),
     )
     created_at = serializers.DateTimeField()

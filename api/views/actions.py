@@ -26,12 +26,13 @@ from tickets.services import ending, workflow
 
 
 def _withdraw(request, ticket, data, now):
-    default = (
-        WithdrawReason.NOT_NEEDED if role_of(request.user) == Role.CONTACT else None
-    )
+    default = WithdrawReason.NOT_NEEDED if role_of(request.user) == Role.CONTACT else None
     return ending.ticket_withdraw(
-        ticket=ticket, by=request.user, reason=data.get("reason") or default or "",
-        duplicate_of=data.get("duplicate_of"), now=now,
+        ticket=ticket,
+        by=request.user,
+        reason=data.get("reason") or default or "",
+        duplicate_of=data.get("duplicate_of"),
+        now=now,
     )
 
 
@@ -54,24 +55,30 @@ ACTIONS = {
         lambda r, t, d, now: workflow.ticket_status_change(
             ticket=t, status=d["status"], by=r.user, now=now
         ),
-        _("Staff: new, in progress or waiting for customer (waiting pauses the resolution "
-          "clock)."),
+        _("Staff: new, in progress or waiting for customer (waiting pauses the resolution clock)."),
     ),
     "resolve": (
         inputs.ResolveSerializer,
         lambda r, t, d, now: ending.ticket_resolve(
-            ticket=t, by=r.user, root_cause=d["root_cause"],
-            time_spent=timedelta(minutes=d["time_spent_minutes"]), message=d["message"],
+            ticket=t,
+            by=r.user,
+            root_cause=d["root_cause"],
+            time_spent=timedelta(minutes=d["time_spent_minutes"]),
+            message=d["message"],
             now=now,
         ),
-        _("Staff: resolve with the root cause, the time spent and the message to the "
-          "customer (anything but a product defect is billable)."),
+        _(
+            "Staff: resolve with the root cause, the time spent and the message to the "
+            "customer (anything but a product defect is billable)."
+        ),
     ),
     "withdraw": (
         inputs.WithdrawSerializer,
         _withdraw,
-        _("Contacts: the ticket is no longer needed. Staff: a duplicate (of the same "
-          "customer's ticket) or spam."),
+        _(
+            "Contacts: the ticket is no longer needed. Staff: a duplicate (of the same "
+            "customer's ticket) or spam."
+        ),
     ),
     "close": (
         None,
@@ -88,13 +95,18 @@ ACTIONS = {
         lambda r, t, d, now: workflow.ticket_priority_change(
             ticket=t, priority=d["priority"], workaround=d["workaround"], by=r.user, now=now
         ),
-        _("Staff: change an incident's priority; lowering 1 or 2 with workaround starts a "
-          "new resolution clock."),
+        _(
+            "Staff: change an incident's priority; lowering 1 or 2 with workaround starts a "
+            "new resolution clock."
+        ),
     ),
     "reclassify": (
         inputs.ReclassifySerializer,
         lambda r, t, d, now: workflow.ticket_reclassify(
-            ticket=t, ticket_type=d["ticket_type"], priority=d.get("priority"), by=r.user,
+            ticket=t,
+            ticket_type=d["ticket_type"],
+            priority=d.get("priority"),
+            by=r.user,
             now=now,
         ),
         _("Staff: change the type (the clock keeps its start, with the new target)."),
@@ -111,8 +123,10 @@ ACTIONS = {
         lambda r, t, d, now: workflow.ticket_sla_extend(
             ticket=t, reason=d["reason"], by=r.user, now=now
         ),
-        _("Managers: extend the resolution target (20 h incidents, 100 h others), with the "
-          "reason."),
+        _(
+            "Managers: extend the resolution target (20 h incidents, 100 h others), with the "
+            "reason."
+        ),
     ),
 }
 

@@ -32,7 +32,11 @@ def _write(request, ticket, *, body: str, internal: bool, files=()):
     now = timezone.now()
     if is_support_staff(request.user):
         return ticket_reply(
-            ticket=ticket, by=request.user, body=body, internal=internal, now=now,
+            ticket=ticket,
+            by=request.user,
+            body=body,
+            internal=internal,
+            now=now,
             attachments=files,
         )
     for upload in files:
@@ -50,8 +54,10 @@ class CommentsView(TicketView):
     @extend_schema(
         operation_id="tickets_comments_list",
         responses=MessageSerializer(many=True),
-        description=_("The conversation, oldest first: contacts see the public entries, staff "
-                      "the internal notes too."),
+        description=_(
+            "The conversation, oldest first: contacts see the public entries, staff "
+            "the internal notes too."
+        ),
     )
     def get(self, request, pk: int):
         ticket = self.ticket()
@@ -74,7 +80,9 @@ class CommentsView(TicketView):
         form = CommentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         message = _write(
-            request, ticket, body=form.validated_data["body"],
+            request,
+            ticket,
+            body=form.validated_data["body"],
             internal=form.validated_data["internal"],
         )
         data = MessageSerializer(message, context={"request": request}).data
@@ -147,6 +155,8 @@ class AttachmentDownloadView(ApiView):
         except (FileNotFoundError, ValueError):
             raise Http404 from None
         return FileResponse(
-            handle, as_attachment=True, filename=item.original_name,
+            handle,
+            as_attachment=True,
+            filename=item.original_name,
             content_type="application/octet-stream",
         )

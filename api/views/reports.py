@@ -59,8 +59,11 @@ class QueueView(ApiView):
         now = timezone.now()
         page = queue_page(user=request.user, filters=filters, page=page_number, now=now)
         for row in page.object_list:
-            row.api_sla = {**vars(row.sla), "time_left_seconds": _seconds(row.sla.time_left),
-                           "due_kind": row.sla.due_kind or None}
+            row.api_sla = {
+                **vars(row.sla),
+                "time_left_seconds": _seconds(row.sla.time_left),
+                "due_kind": row.sla.due_kind or None,
+            }
         body = {
             "count": page.paginator.count,
             "page": page.number,
@@ -82,10 +85,16 @@ class DashboardView(ApiView):
     @extend_schema(
         operation_id="dashboard_retrieve",
         parameters=[
-            OpenApiParameter("from_month", OpenApiTypes.STR, description=_("YYYY-MM; default: "
-                             "eleven months before the selected month.")),
-            OpenApiParameter("to_month", OpenApiTypes.STR,
-                             description=_("YYYY-MM, the selected month; default: this month.")),
+            OpenApiParameter(
+                "from_month",
+                OpenApiTypes.STR,
+                description=_("YYYY-MM; default: eleven months before the selected month."),
+            ),
+            OpenApiParameter(
+                "to_month",
+                OpenApiTypes.STR,
+                description=_("YYYY-MM, the selected month; default: this month."),
+            ),
             OpenApiParameter("customer", OpenApiTypes.INT, description=_("A customer's id.")),
         ],
         responses=DashboardSerializer,
@@ -96,8 +105,10 @@ class DashboardView(ApiView):
         form = DashboardFilterForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(
-                {field: [e["message"] for e in errors]
-                 for field, errors in form.errors.get_json_data().items()}
+                {
+                    field: [e["message"] for e in errors]
+                    for field, errors in form.errors.get_json_data().items()
+                }
             )
         data = dashboard_for(user=request.user, period=form.period(now=timezone.now()))
         return Response(DashboardSerializer(data).data)

@@ -108,4 +108,3 @@ class TicketSlaView(TicketView):
     def get(self, request, pk: int):
         (ticket,) = annotate_api_sla([self.ticket()], now=timezone.now())
         return Response(SlaSerializer(ticket.api_sla).data)
-

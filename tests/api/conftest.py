@@ -68,9 +68,13 @@ def file_ticket(contact, base_function):
 
     def make(**overrides):
         values = {
-            "contact": contact, "ticket_type": "incident", "priority": 2,
-            "component": base_function, "subject": "Calls drop",
-            "description": "Since the update.", "now": timezone.now(),
+            "contact": contact,
+            "ticket_type": "incident",
+            "priority": 2,
+            "component": base_function,
+            "subject": "Calls drop",
+            "description": "Since the update.",
+            "now": timezone.now(),
         }
         values.update(overrides)
         return ticket_file(**values)

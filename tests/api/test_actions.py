@@ -21,8 +21,12 @@ def test_an_engineer_takes_replies_waits_and_resolves(engineer_api, engineer, ti
     waiting = post(engineer_api, ticket, "status", {"status": "waiting"})
     assert waiting.json()["sla"]["paused"] is True
 
-    resolved = post(engineer_api, ticket, "resolve", {
-        "root_cause": "customer_action", "time_spent_minutes": 30, "message": "Fixed."})
+    resolved = post(
+        engineer_api,
+        ticket,
+        "resolve",
+        {"root_cause": "customer_action", "time_spent_minutes": 30, "message": "Fixed."},
+    )
     body = resolved.json()
     assert resolved.status_code == 200, body
     assert body["status"] == "resolved"
@@ -77,8 +81,9 @@ def test_only_a_manager_extends(engineer_api, manager_api, ticket):
 def test_staff_withdraw_a_duplicate_of_the_same_customers_ticket(engineer_api, file_ticket):
     first, second = file_ticket(), file_ticket()
 
-    response = post(engineer_api, second, "withdraw",
-                    {"reason": "duplicate", "duplicate_of": first.pk})
+    response = post(
+        engineer_api, second, "withdraw", {"reason": "duplicate", "duplicate_of": first.pk}
+    )
 
     assert response.status_code == 200
     assert response.json()["withdraw_reason"] == "duplicate"
@@ -90,14 +95,24 @@ def test_a_contact_withdraws_closes_and_reopens(contact_api, engineer, file_tick
     assert post(contact_api, unwanted, "withdraw").json()["status"] == "withdrawn"
 
     done = file_ticket()
-    ticket_resolve(ticket=done, by=engineer, root_cause="product_defect",
-                   time_spent=timezone.timedelta(minutes=5), message="Patched.",
-                   now=timezone.now())
+    ticket_resolve(
+        ticket=done,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=timezone.timedelta(minutes=5),
+        message="Patched.",
+        now=timezone.now(),
+    )
     reopened = post(contact_api, done, "reopen")
     assert reopened.json()["status"] == "in_progress"
-    ticket_resolve(ticket=done, by=engineer, root_cause="product_defect",
-                   time_spent=timezone.timedelta(minutes=5), message="Patched again.",
-                   now=timezone.now())
+    ticket_resolve(
+        ticket=done,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=timezone.timedelta(minutes=5),
+        message="Patched again.",
+        now=timezone.now(),
+    )
     assert post(contact_api, done, "close").json()["status"] == "closed"
 
 
@@ -110,11 +125,17 @@ def test_a_refused_action_says_what_is_true_for_the_ticket(contact_api, ticket):
 
 @pytest.mark.parametrize(
     ("action", "body"),
-    [("take", {}), ("status", {"status": "waiting"}), ("priority", {"priority": 3}),
-     ("reclassify", {"ticket_type": "change"}), ("component", {"component": "outbound-calls"}),
-     ("extend", {"reason": "x"}), ("assign", {"assignee": 1}),
-     ("resolve", {"root_cause": "product_defect", "time_spent_minutes": 1, "message": "x"}),
-     ("withdraw", {"reason": "spam"})],
+    [
+        ("take", {}),
+        ("status", {"status": "waiting"}),
+        ("priority", {"priority": 3}),
+        ("reclassify", {"ticket_type": "change"}),
+        ("component", {"component": "outbound-calls"}),
+        ("extend", {"reason": "x"}),
+        ("assign", {"assignee": 1}),
+        ("resolve", {"root_cause": "product_defect", "time_spent_minutes": 1, "message": "x"}),
+        ("withdraw", {"reason": "spam"}),
+    ],
 )
 def test_a_contact_may_not_use_staff_actions_on_their_own_ticket(
     contact_api, ticket, engineer, action, body
@@ -131,8 +152,13 @@ def test_a_contact_may_not_use_staff_actions_on_their_own_ticket(
 
 
 def test_staff_do_not_close_for_the_customer(engineer_api, engineer, ticket):
-    ticket_resolve(ticket=ticket, by=engineer, root_cause="product_defect",
-                   time_spent=timezone.timedelta(minutes=5), message="Done.",
-                   now=timezone.now())
+    ticket_resolve(
+        ticket=ticket,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=timezone.timedelta(minutes=5),
+        message="Done.",
+        now=timezone.now(),
+    )
 
     assert post(engineer_api, ticket, "close").status_code == 403

@@ -13,10 +13,16 @@ pytestmark = pytest.mark.django_db
 def test_contacts_see_the_public_conversation_staff_also_the_notes(
     contact_api, engineer_api, engineer, ticket
 ):
-    ticket_reply(ticket=ticket, by=engineer, body="We are on it.", internal=False,
-                 now=timezone.now())
-    ticket_reply(ticket=ticket, by=engineer, body="Customer's trunk is odd.", internal=True,
-                 now=timezone.now())
+    ticket_reply(
+        ticket=ticket, by=engineer, body="We are on it.", internal=False, now=timezone.now()
+    )
+    ticket_reply(
+        ticket=ticket,
+        by=engineer,
+        body="Customer's trunk is odd.",
+        internal=True,
+        now=timezone.now(),
+    )
 
     public = contact_api.get(f"/api/tickets/{ticket.pk}/comments/").json()["results"]
     everything = engineer_api.get(f"/api/tickets/{ticket.pk}/comments/").json()["results"]
@@ -26,8 +32,9 @@ def test_contacts_see_the_public_conversation_staff_also_the_notes(
 
 
 def test_a_contacts_comment_resumes_a_clock_waiting_for_them(contact_api, engineer, ticket):
-    ticket_status_change(ticket=ticket, status=TicketStatus.WAITING, by=engineer,
-                         now=timezone.now())
+    ticket_status_change(
+        ticket=ticket, status=TicketStatus.WAITING, by=engineer, now=timezone.now()
+    )
 
     response = contact_api.post(
         f"/api/tickets/{ticket.pk}/comments/", {"body": "Here are the logs."}, format="json"
@@ -61,8 +68,9 @@ def test_the_first_public_reply_meets_reaction(engineer_api, ticket):
 
 
 def test_an_empty_comment_is_refused_naming_the_body(contact_api, ticket):
-    response = contact_api.post(f"/api/tickets/{ticket.pk}/comments/", {"body": "  "},
-                                format="json")
+    response = contact_api.post(
+        f"/api/tickets/{ticket.pk}/comments/", {"body": "  "}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "body"
@@ -74,7 +82,8 @@ def upload(name="trace.log", content=b"line 1\n"):
 
 def test_a_contact_uploads_a_file_and_downloads_it_through_the_check(contact_api, ticket):
     response = contact_api.post(
-        f"/api/tickets/{ticket.pk}/attachments/", {"file": upload(), "body": "The log."},
+        f"/api/tickets/{ticket.pk}/attachments/",
+        {"file": upload(), "body": "The log."},
         format="multipart",
     )
 
@@ -91,12 +100,16 @@ def test_a_contact_uploads_a_file_and_downloads_it_through_the_check(contact_api
 
 @pytest.mark.parametrize(
     ("name", "content", "code"),
-    [("run.exe", b"MZ", "attachment_type"), ("page.html", b"<b>", "attachment_type"),
-     ("empty.txt", b"", "attachment_empty")],
+    [
+        ("run.exe", b"MZ", "attachment_type"),
+        ("page.html", b"<b>", "attachment_type"),
+        ("empty.txt", b"", "attachment_empty"),
+    ],
 )
 def test_uploads_follow_the_portals_type_and_size_rules(contact_api, ticket, name, content, code):
     response = contact_api.post(
-        f"/api/tickets/{ticket.pk}/attachments/", {"file": upload(name, content)},
+        f"/api/tickets/{ticket.pk}/attachments/",
+        {"file": upload(name, content)},
         format="multipart",
     )
 
@@ -109,7 +122,8 @@ def test_an_upload_over_the_size_limit_is_refused(contact_api, ticket, settings)
     settings.PORTAL_ATTACHMENT_MAX_BYTES = 10
 
     response = contact_api.post(
-        f"/api/tickets/{ticket.pk}/attachments/", {"file": upload(content=b"x" * 11)},
+        f"/api/tickets/{ticket.pk}/attachments/",
+        {"file": upload(content=b"x" * 11)},
         format="multipart",
     )
 
@@ -117,11 +131,10 @@ def test_an_upload_over_the_size_limit_is_refused(contact_api, ticket, settings)
     assert response.json()["errors"][0]["code"] == "attachment_size"
 
 
-def test_a_file_on_an_internal_note_is_hidden_from_the_contact(
-    contact_api, engineer_api, ticket
-):
+def test_a_file_on_an_internal_note_is_hidden_from_the_contact(contact_api, engineer_api, ticket):
     response = engineer_api.post(
-        f"/api/tickets/{ticket.pk}/attachments/", {"file": upload(), "internal": "true"},
+        f"/api/tickets/{ticket.pk}/attachments/",
+        {"file": upload(), "internal": "true"},
         format="multipart",
     )
     assert response.json()["kind"] == MessageKind.INTERNAL_NOTE

@@ -23,9 +23,13 @@ def test_a_contact_lists_only_their_organisation(contact_api, file_ticket, other
     from tickets.services.filing import ticket_file
 
     theirs = ticket_file(
-        contact=other_contact, ticket_type="incident", priority=3,
-        component=Component.objects.get(code="inbound-calls"), subject="Theirs",
-        description="x", now=now,
+        contact=other_contact,
+        ticket_type="incident",
+        priority=3,
+        component=Component.objects.get(code="inbound-calls"),
+        subject="Theirs",
+        description="x",
+        now=now,
     )
 
     assert ids(contact_api.get("/api/tickets/")) == [mine.pk]
@@ -43,7 +47,9 @@ def test_staff_filter_by_customer_status_type_and_priority(engineer_api, file_ti
     assert ids(engineer_api.get("/api/tickets/?status=waiting")) == [p3.pk]
     assert ids(engineer_api.get("/api/tickets/?ticket_type=service_request")) == [request.pk]
     assert set(ids(engineer_api.get(f"/api/tickets/?customer={p2.customer_id}"))) == {
-        p2.pk, p3.pk, request.pk,
+        p2.pk,
+        p3.pk,
+        request.pk,
     }
     assert ids(engineer_api.get("/api/tickets/?customer=999999")) == []
 
@@ -82,8 +88,17 @@ def test_cursor_pages_walk_every_ticket_once_newest_first(contact_api, file_tick
 
 @pytest.mark.parametrize(
     "query",
-    ["status=exploded", "priority=9", "breached=maybe", "customer=x", "updated_since=yesterday",
-     "cursor=garbage", "page_size=0", "page_size=abc", "page_size=100000"],
+    [
+        "status=exploded",
+        "priority=9",
+        "breached=maybe",
+        "customer=x",
+        "updated_since=yesterday",
+        "cursor=garbage",
+        "page_size=0",
+        "page_size=abc",
+        "page_size=100000",
+    ],
 )
 def test_a_bad_filter_is_a_400_naming_it(contact_api, query):
     response = contact_api.get(f"/api/tickets/?{query}")
@@ -121,8 +136,13 @@ def test_the_sla_endpoint_shows_paused_and_breached(engineer_api, engineer, tick
     assert body["reaction"]["state"] == "breached"
 
 
-FILING = {"ticket_type": "incident", "priority": 2, "component": "inbound-calls",
-          "subject": "Calls drop", "description": "Since 10:00."}
+FILING = {
+    "ticket_type": "incident",
+    "priority": 2,
+    "component": "inbound-calls",
+    "subject": "Calls drop",
+    "description": "Since 10:00.",
+}
 
 
 def test_a_contact_files_a_ticket(contact_api, contact):
@@ -166,10 +186,12 @@ def test_past_the_quota_the_answer_says_to_choose_billable_or_defer(contact_api,
     assert body["quota"]["limit"] == 1 and body["quota"]["used"] == 1
     assert Ticket.objects.count() == 1
 
-    billable = contact_api.post("/api/tickets/", {**request, "quota_choice": "billable"},
-                                format="json").json()
-    deferred = contact_api.post("/api/tickets/", {**request, "quota_choice": "defer"},
-                                format="json").json()
+    billable = contact_api.post(
+        "/api/tickets/", {**request, "quota_choice": "billable"}, format="json"
+    ).json()
+    deferred = contact_api.post(
+        "/api/tickets/", {**request, "quota_choice": "defer"}, format="json"
+    ).json()
     assert billable["is_billable"] is True and billable["is_over_quota"] is True
     assert deferred["is_deferred"] is True and deferred["deferred_until"] is not None
     assert deferred["sla"]["reaction"]["state"] == "none"
@@ -177,9 +199,14 @@ def test_past_the_quota_the_answer_says_to_choose_billable_or_defer(contact_api,
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {**FILING, "component": "no-such-thing"}, {**FILING, "ticket_type": "complaint"},
-     {**FILING, "subject": "x" * 201}, {**FILING, "priority": "high"},
-     {**FILING, "quota_choice": "free"}],
+    [
+        {},
+        {**FILING, "component": "no-such-thing"},
+        {**FILING, "ticket_type": "complaint"},
+        {**FILING, "subject": "x" * 201},
+        {**FILING, "priority": "high"},
+        {**FILING, "quota_choice": "free"},
+    ],
 )
 def test_bad_filings_are_400_and_file_nothing(contact_api, body):
     response = contact_api.post("/api/tickets/", body, format="json")
@@ -201,8 +228,9 @@ def test_malformed_json_is_a_json_400(contact_api):
 def test_a_deactivated_component_cannot_be_named(contact_api):
     factories.ComponentFactory(code="old-thing", is_active=False)
 
-    response = contact_api.post("/api/tickets/", {**FILING, "component": "old-thing"},
-                                format="json")
+    response = contact_api.post(
+        "/api/tickets/", {**FILING, "component": "old-thing"}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "component"

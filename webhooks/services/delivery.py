@@ -45,7 +45,9 @@ def _lease() -> timedelta:
 
 def delivery_claim(*, delivery_id: int, now: datetime) -> WebhookDelivery | None:
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now,
+        pk=delivery_id,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lte=now,
         hook__is_active=True,
     ).update(next_attempt_at=now + _lease(), attempts=F("attempts") + 1, last_attempt_at=now)
     if not claimed:
@@ -74,8 +76,11 @@ def _record(delivery: WebhookDelivery, outcome: transport.Outcome, *, now: datet
     fields = {"response_status": outcome.status, "response_ms": outcome.ms}
     if outcome.ok:
         row.update(
-            status=DeliveryStatus.SUCCEEDED, next_attempt_at=None, delivered_at=now,
-            last_error="", **fields,
+            status=DeliveryStatus.SUCCEEDED,
+            next_attempt_at=None,
+            delivered_at=now,
+            last_error="",
+            **fields,
         )
         hook.last_success_at, hook.failing_since = now, None
         hook.save(update_fields=["last_success_at", "failing_since"])
@@ -85,14 +90,18 @@ def _record(delivery: WebhookDelivery, outcome: transport.Outcome, *, now: datet
         row.update(next_attempt_at=retry_at, last_error=outcome.error, **fields)
     else:
         row.update(
-            status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=outcome.error,
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=None,
+            last_error=outcome.error,
             **fields,
         )
     if hook.failing_since is None:
         hook.failing_since = now
         hook.save(update_fields=["failing_since"])
-    if retry_at > delivery.retry_until and hook.is_active and (
-        hook.failing_since <= delivery.created_at
+    if (
+        retry_at > delivery.retry_until
+        and hook.is_active
+        and (hook.failing_since <= delivery.created_at)
     ):
         _give_up(hook, error=outcome.error, now=now)
 
@@ -100,13 +109,17 @@ def _record(delivery: WebhookDelivery, outcome: transport.Outcome, *, now: datet
 def _give_up(hook: WebHook, *, error: str, now: datetime) -> None:
     """Nothing got through for a whole retry period: turn the hook off, tell its owner."""
     hours = settings.PORTAL_WEBHOOK_RETRY_HOURS
-    reason = _("Turned off: nothing could be delivered for %(hours)d hours. Last error: %(error)s") % {
-        "hours": hours, "error": error,
+    reason = _(
+        "Turned off: nothing could be delivered for %(hours)d hours. Last error: %(error)s"
+    ) % {
+        "hours": hours,
+        "error": error,
     }
     hook.is_active, hook.disabled_reason = False, reason[:300]
     hook.save(update_fields=["is_active", "disabled_reason"])
     WebhookDelivery.objects.filter(hook=hook, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.FAILED, next_attempt_at=None,
+        status=DeliveryStatus.FAILED,
+        next_attempt_at=None,
         last_error=_("The web hook was turned off."),
     )
     recipients = _owners(hook)
@@ -154,8 +167,9 @@ def dispatch(ids: list[int]) -> bool:
         for delivery_id in ids:
             deliver.delay(delivery_id)
     except Exception:  # any broker failure: the rows are due, the every-minute job sends them
-        logger.warning("broker unavailable; web hook deliveries %s left to the job", ids,
-                       exc_info=True)
+        logger.warning(
+            "broker unavailable; web hook deliveries %s left to the job", ids, exc_info=True
+        )
         return False
     return True
 
@@ -171,7 +185,7 @@ def deliveries_due(*, now: datetime, limit: int = DUE_BATCH) -> list[int]:
 
 
 def delivery_resend(*, delivery: WebhookDelivery, by, now: datetime) -> WebhookDelivery:
-    """"Send again": the same event (same ``webhook-id`` and payload), due now, with a new
+    """ "Send again": the same event (same ``webhook-id`` and payload), due now, with a new
     day of retries. The hook must be on."""
     hook = delivery.hook
     if not hook.is_active:
@@ -179,7 +193,8 @@ def delivery_resend(*, delivery: WebhookDelivery, by, now: datetime) -> WebhookD
     if delivery.status == DeliveryStatus.PENDING and delivery.attempts == 0:
         return delivery
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.PENDING, next_attempt_at=now,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
         retry_until=now + timedelta(hours=settings.PORTAL_WEBHOOK_RETRY_HOURS),
     )
     delivery_id = delivery.pk

@@ -62,13 +62,20 @@ def deliveries_dispatch(ids: list[int]) -> bool:
 
 
 def ticket_event_record(
-    *, event: str, ticket, now: datetime, actor=None, action: str = "", before=None,
+    *,
+    event: str,
+    ticket,
+    now: datetime,
+    actor=None,
+    action: str = "",
+    before=None,
     message=None,
 ) -> list[WebhookDelivery]:
     """A ticket event for every hook of the ticket's organisation (and staff hooks)."""
     internal = message is not None and not message.is_public
     hooks = [
-        h for h in _active_hooks(ticket.customer_id)
+        h
+        for h in _active_hooks(ticket.customer_id)
         if h.hears(event) and (h.for_staff or not internal)
     ]
     if not hooks:
@@ -82,8 +89,9 @@ def ticket_event_record(
         data["comment"] = payloads.message_data(message)
     return _queue(
         [
-            _delivery(h, event, now=now, data=data, customer_id=ticket.customer_id,
-                      ticket_id=ticket.pk)
+            _delivery(
+                h, event, now=now, data=data, customer_id=ticket.customer_id, ticket_id=ticket.pk
+            )
             for h in hooks
         ]
     )
@@ -109,14 +117,27 @@ def sla_alerts_record(*, batch, now: datetime) -> list[WebhookDelivery]:
     """The SLA check's new alerts (one run's ``batch``) for the hooks that hear them: one
     query for the hooks, one for the alerts (only when some hook listens)."""
     hooks = [
-        h for h in WebHook.objects.filter(is_active=True).order_by("pk")
+        h
+        for h in WebHook.objects.filter(is_active=True).order_by("pk")
         if h.hears(events.SLA_AT_RISK) or h.hears(events.SLA_BREACHED)
     ]
     if not hooks:
         return []
-    rows = SlaAlert.objects.filter(batch=batch).order_by("pk").values(
-        "ticket_id", "metric", "kind", "due_at", "ticket__customer_id", "ticket__customer__name",
-        "ticket__subject", "ticket__status", "ticket__ticket_type", "ticket__priority",
+    rows = (
+        SlaAlert.objects.filter(batch=batch)
+        .order_by("pk")
+        .values(
+            "ticket_id",
+            "metric",
+            "kind",
+            "due_at",
+            "ticket__customer_id",
+            "ticket__customer__name",
+            "ticket__subject",
+            "ticket__status",
+            "ticket__ticket_type",
+            "ticket__priority",
+        )
     )
     deliveries = []
     for row in rows:
@@ -137,8 +158,9 @@ def sla_alerts_record(*, batch, now: datetime) -> list[WebhookDelivery]:
             "due_at": payloads.iso(row["due_at"]),
         }
         deliveries.extend(
-            _delivery(h, event, now=now, data=data, customer_id=customer_id,
-                      ticket_id=row["ticket_id"])
+            _delivery(
+                h, event, now=now, data=data, customer_id=customer_id, ticket_id=row["ticket_id"]
+            )
             for h in hooks
             if h.hears(event) and (h.customer_id is None or h.customer_id == customer_id)
         )
@@ -166,6 +188,10 @@ def quota_event_record(
         "limit": limit,
     }
     return _queue(
-        [_delivery(h, event, now=now, data=data, customer_id=contract.customer_id, ticket_id=None)
-         for h in hooks]
+        [
+            _delivery(
+                h, event, now=now, data=data, customer_id=contract.customer_id, ticket_id=None
+            )
+            for h in hooks
+        ]
     )

@@ -114,7 +114,8 @@ def webhook_update(
         hook.failing_since, hook.disabled_reason = None, ""
     elif not is_active and hook.is_active:
         WebhookDelivery.objects.filter(hook=hook, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.FAILED, next_attempt_at=None,
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=None,
             last_error=_("The web hook was turned off."),
         )
     hook.is_active = is_active

@@ -98,11 +98,8 @@ def _record(delivery: WebhookDelivery, outcome: transport.Outcome, *, now: datet
     if hook.failing_since is None:
         hook.failing_since = now
         hook.save(update_fields=["failing_since"])
-    if (
-        retry_at > delivery.retry_until
-        and hook.is_active
-        and (hook.failing_since <= delivery.created_at)
-    ):
+    nothing_since = hook.last_success_at is None or hook.last_success_at < delivery.created_at
+    if retry_at > delivery.retry_until and hook.is_active and nothing_since:
         _give_up(hook, error=outcome.error, now=now)
 
 

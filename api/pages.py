@@ -43,7 +43,9 @@ def token_list(request):
                 user=request.user, name=form.cleaned_data["name"], now=timezone.now()
             )
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            for field, errors in (
+                exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            ).items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return _page(request, TokenCreateForm(), created={"token": token, "text": text})

@@ -33,7 +33,9 @@ LOG_PAGE = 25
 
 
 def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    for field, errors in (
+        exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    ).items():
         form.add_error(field if field in form.fields else None, errors)
 
 

@@ -36,13 +36,21 @@ def theirs(other_contact):
     """Globex's ticket, with a comment and a file; Acme's contact must never reach them."""
     now = timezone.now()
     ticket = ticket_file(
-        contact=other_contact, ticket_type="incident", priority=3,
-        component=Component.objects.get(code="inbound-calls"), subject="Globex only",
-        description="x", now=now,
+        contact=other_contact,
+        ticket_type="incident",
+        priority=3,
+        component=Component.objects.get(code="inbound-calls"),
+        subject="Globex only",
+        description="x",
+        now=now,
     )
     message = message_add(
-        ticket=ticket, author=other_contact.user, kind="comment", body="Logs",
-        attachments=[SimpleUploadedFile("a.txt", b"secret")], now=now,
+        ticket=ticket,
+        author=other_contact.user,
+        kind="comment",
+        body="Logs",
+        attachments=[SimpleUploadedFile("a.txt", b"secret")],
+        now=now,
     )
     return ticket, message.attachments.get()
 
@@ -75,7 +83,9 @@ def test_the_portal_pages_answer_404_for_another_users_token_or_organisations_ho
     )
     token, _ = api_token_create(user=other_contact.user, name="Theirs", now=now)
     hook, _ = webhook_create(
-        by=other_admin.user, url="https://globex.example/hook", events=["ticket.created"],
+        by=other_admin.user,
+        url="https://globex.example/hook",
+        events=["ticket.created"],
         now=now,
     )
     delivery = make_delivery(hook)

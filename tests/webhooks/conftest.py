@@ -23,9 +23,14 @@ from webhooks.models import DeliveryStatus, WebhookDelivery
 def make_delivery(hook, **overrides) -> WebhookDelivery:
     now = timezone.now()
     values = {
-        "hook": hook, "event_id": f"msg_{uuid.uuid4().hex}", "event": "ticket.created",
-        "customer": hook.customer, "payload": {"type": "ticket.created", "data": {}},
-        "status": DeliveryStatus.PENDING, "created_at": now, "next_attempt_at": now,
+        "hook": hook,
+        "event_id": f"msg_{uuid.uuid4().hex}",
+        "event": "ticket.created",
+        "customer": hook.customer,
+        "payload": {"type": "ticket.created", "data": {}},
+        "status": DeliveryStatus.PENDING,
+        "created_at": now,
+        "next_attempt_at": now,
         "retry_until": now + timedelta(hours=24),
     }
     values.update(overrides)
@@ -57,7 +62,8 @@ class Receiver:
     def accepted(self, path: str | None = None) -> list[dict]:
         """The payloads answered 2xx (with a good signature), in order."""
         return [
-            json.loads(r.body) for r in self.requests
+            json.loads(r.body)
+            for r in self.requests
             if r.status == 200 and (path is None or r.path == path)
         ]
 

@@ -28,7 +28,9 @@ def two_organisations(receiver, customer_admin, pro_contract, now):
     made = {}
     for name, admin in (("/acme", customer_admin.user), ("/globex", globex_admin.user)):
         hook, secret = webhook_create(
-            by=admin, url=receiver.url(name), now=now,
+            by=admin,
+            url=receiver.url(name),
+            now=now,
             events=["ticket.created", "ticket.commented"],
         )
         receiver.secrets[name] = secret
@@ -38,8 +40,12 @@ def two_organisations(receiver, customer_admin, pro_contract, now):
 
 def file(contact, subject):
     return ticket_file(
-        contact=contact, ticket_type="incident", priority=3, subject=subject,
-        description="x", component=Component.objects.get(code="inbound-calls"),
+        contact=contact,
+        ticket_type="incident",
+        priority=3,
+        subject=subject,
+        description="x",
+        component=Component.objects.get(code="inbound-calls"),
         now=timezone.now(),
     )
 
@@ -50,7 +56,11 @@ def run_due(capture):
 
 
 def test_each_event_is_accepted_once_after_failures_and_retries(
-    receiver, two_organisations, contact, other_contact, frozen_clock,
+    receiver,
+    two_organisations,
+    contact,
+    other_contact,
+    frozen_clock,
     django_capture_on_commit_callbacks,
 ):
     receiver.fail_first = 2  # every event: two 500s, then 200
@@ -113,7 +123,11 @@ def test_backoff_doubles_from_a_minute_up_to_four_hours():
 
 
 def test_a_hook_failing_for_a_day_is_turned_off_and_its_owner_told(
-    receiver, two_organisations, contact, customer_admin, frozen_clock,
+    receiver,
+    two_organisations,
+    contact,
+    customer_admin,
+    frozen_clock,
     django_capture_on_commit_callbacks,
 ):
     receiver.fail_first = 10_000

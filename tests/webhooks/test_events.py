@@ -25,22 +25,30 @@ def hooks(customer_admin, pro_contract, manager, now):
     globex_admin = factories.ContactFactory(
         customer=pro_contract.customer, is_customer_admin=True, user__username="a@globex.test"
     )
-    acme, _ = webhook_create(by=customer_admin.user, url="https://acme.example/h", events=ALL,
-                             now=now)
-    globex, _ = webhook_create(by=globex_admin.user, url="https://globex.example/h",
-                               events=ALL, now=now)
+    acme, _ = webhook_create(
+        by=customer_admin.user, url="https://acme.example/h", events=ALL, now=now
+    )
+    globex, _ = webhook_create(
+        by=globex_admin.user, url="https://globex.example/h", events=ALL, now=now
+    )
     staff, _ = webhook_create(by=manager, url="https://vendor.example/h", events=ALL, now=now)
     return acme, globex, staff
 
 
 def heard(hook) -> list[str]:
-    return list(WebhookDelivery.objects.filter(hook=hook).order_by("pk").values_list("event",
-                                                                                     flat=True))
+    return list(
+        WebhookDelivery.objects.filter(hook=hook).order_by("pk").values_list("event", flat=True)
+    )
 
 
 def file(contact, **kw):
-    values = {"ticket_type": "incident", "priority": 2, "subject": "Calls drop",
-              "description": "x", "component": Component.objects.get(code="inbound-calls")}
+    values = {
+        "ticket_type": "incident",
+        "priority": 2,
+        "subject": "Calls drop",
+        "description": "x",
+        "component": Component.objects.get(code="inbound-calls"),
+    }
     values.update(kw)
     return ticket_file(contact=contact, now=timezone.now(), **values)
 
@@ -63,14 +71,17 @@ def test_internal_notes_go_to_staff_hooks_never_to_customer_hooks(contact, engin
     acme, _globex, staff = hooks
     ticket = file(contact)
 
-    ticket_reply(ticket=ticket, by=engineer, body="Their trunk is odd.", internal=True,
-                 now=timezone.now())
+    ticket_reply(
+        ticket=ticket, by=engineer, body="Their trunk is odd.", internal=True, now=timezone.now()
+    )
 
     assert "ticket.commented" not in heard(acme)
     note = WebhookDelivery.objects.get(hook=staff, event="ticket.commented").payload
     assert note["data"]["comment"]["internal"] is True
-    assert all("Their trunk is odd." not in str(d.payload)
-               for d in WebhookDelivery.objects.filter(hook=acme))
+    assert all(
+        "Their trunk is odd." not in str(d.payload)
+        for d in WebhookDelivery.objects.filter(hook=acme)
+    )
 
 
 def test_updates_list_their_changes_in_machine_values(contact, engineer, hooks):
@@ -78,8 +89,9 @@ def test_updates_list_their_changes_in_machine_values(contact, engineer, hooks):
     ticket = file(contact, priority=2)
 
     ticket_take(ticket=ticket, by=engineer, now=timezone.now())
-    ticket_priority_change(ticket=ticket, priority=3, workaround=True, by=engineer,
-                           now=timezone.now())
+    ticket_priority_change(
+        ticket=ticket, priority=3, workaround=True, by=engineer, now=timezone.now()
+    )
 
     updates = WebhookDelivery.objects.filter(hook=acme, event="ticket.updated").order_by("pk")
     assert [u.payload["data"]["action"] for u in updates] == ["take", "priority"]
@@ -92,20 +104,31 @@ def test_resolve_and_reopen_are_their_own_events(contact, engineer, hooks):
     ticket = file(contact)
     ticket_take(ticket=ticket, by=engineer, now=timezone.now())
 
-    ticket_resolve(ticket=ticket, by=engineer, root_cause="product_defect",
-                   time_spent=timedelta(minutes=5), message="Patched.", now=timezone.now())
+    ticket_resolve(
+        ticket=ticket,
+        by=engineer,
+        root_cause="product_defect",
+        time_spent=timedelta(minutes=5),
+        message="Patched.",
+        now=timezone.now(),
+    )
     ticket_reopen(ticket=ticket, by=contact.user, now=timezone.now())
 
     # take; the resolution's message is the first reply (New → In progress), then resolved
     assert heard(acme) == [
-        "ticket.created", "ticket.updated", "ticket.updated", "ticket.commented",
-        "ticket.resolved", "ticket.reopened",
+        "ticket.created",
+        "ticket.updated",
+        "ticket.updated",
+        "ticket.commented",
+        "ticket.resolved",
+        "ticket.reopened",
     ]
 
 
 def test_a_hook_hears_only_the_events_it_chose(contact, customer_admin, now):
-    hook, _ = webhook_create(by=customer_admin.user, url="https://acme.example/only",
-                             events=["ticket.resolved"], now=now)
+    hook, _ = webhook_create(
+        by=customer_admin.user, url="https://acme.example/only", events=["ticket.resolved"], now=now
+    )
 
     file(contact)
 

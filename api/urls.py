@@ -1,6 +1,6 @@
 """The REST API under /api/: the schema, its docs page, and the endpoints."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import actions, conversation, reports, tickets
@@ -34,4 +34,6 @@ urlpatterns = [
     path("queue/", reports.QueueView.as_view(), name="queue"),
     path("dashboard/", reports.DashboardView.as_view(), name="dashboard"),
     path("quota/", reports.QuotaView.as_view(), name="quota"),
+    # Anything else under /api/ is a JSON 404 too (say /api/tickets/-1/), not the portal's page.
+    re_path(r"^.*$", reports.not_found, name="not-found"),
 ]

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.selectors.reports import api_quota_use
@@ -171,3 +173,11 @@ class StaffView(ApiView):
     def get(self, request):
         _require_staff(request.user)
         return Response(PersonSerializer(staff_users(), many=True).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, *args, **kwargs):
+    raise NotFound

@@ -1,6 +1,6 @@
 """Schemathesis against the live schema, with a contact's token and with an engineer's:
-every operation, generated requests (valid and, as often, invalid), 0 server errors and 0 responses that
-break the schema (status, content type, headers, body).
+every operation, generated requests (valid and, as often, invalid), 0 server errors and 0
+responses that break the schema (status, content type, headers, body).
 
 The portal runs as the WSGI application in this test's database transaction; examples are
 derandomized (the same every run) and few per operation, so the run stays short.
@@ -8,12 +8,12 @@ derandomized (the same every run) and few per operation, so the run stays short.
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given
-from hypothesis import strategies as st
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,

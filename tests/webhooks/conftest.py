@@ -73,7 +73,7 @@ class Receiver:
 
 def _handler(receiver: Receiver):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (the http.server API)
+        def do_POST(self):
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length).decode()
             headers = {k.lower(): v for k, v in self.headers.items()}

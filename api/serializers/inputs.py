@@ -41,7 +41,7 @@ class TicketFilterSerializer(serializers.Serializer):
     ticket_type = serializers.ChoiceField(choices=TicketType.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     breached = _optional_bool(_("Breached now (true) or not (false)."))
-    at_risk = _optional_bool(_("Past 80 % of a running target and not breached."))
+    at_risk = _optional_bool(_("Past 80 % (of a running target), not breached."))
     customer = serializers.IntegerField(
         min_value=1,
         max_value=2**62,

@@ -32,8 +32,11 @@ LIST_RELATED = ("customer", "contract__package", "component", "assignee", "repor
 
 
 def api_ticket_list(*, user, filters: dict, now: datetime) -> QuerySet[Ticket]:
-    """The tickets the user may see, filtered (a TicketFilterSerializer's values)."""
-    qs = tickets_visible_to(user).select_related(*LIST_RELATED)
+    """The tickets the user may see, filtered (a TicketFilterSerializer's values), as ids:
+    the page is chosen on the ticket table alone (its primary key order), and only the
+    page's rows are then read with their relations (``api_tickets_by_id``). Joined, SQLite
+    would start from the small tables and sort every ticket (1.2 s at 100,000)."""
+    qs = tickets_visible_to(user).order_by()
     status = filters.get("status")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -51,7 +54,13 @@ def api_ticket_list(*, user, filters: dict, now: datetime) -> QuerySet[Ticket]:
             qs = qs.filter(condition)
         elif filters.get(key) is False:
             qs = qs.exclude(condition)
-    return qs
+    return qs.values("id")
+
+
+def api_tickets_by_id(ids: list[int]) -> list[Ticket]:
+    """The rows of one page, in the page's order, with what a row shows (one query)."""
+    rows = Ticket.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass(frozen=True)

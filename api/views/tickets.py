@@ -11,7 +11,12 @@ from rest_framework.response import Response
 
 from api.pagination import NewestFirst
 from api.schema import QuotaErrorSerializer
-from api.selectors.tickets import annotate_api_sla, api_ticket_detail, api_ticket_list
+from api.selectors.tickets import (
+    annotate_api_sla,
+    api_ticket_detail,
+    api_ticket_list,
+    api_tickets_by_id,
+)
 from api.serializers.inputs import TicketFileSerializer, TicketFilterSerializer
 from api.serializers.tickets import SlaSerializer, TicketDetailSerializer, TicketSerializer
 from api.views.base import ApiView, TicketView
@@ -40,7 +45,7 @@ class TicketListView(ApiView):
         filters.is_valid(raise_exception=True)
         now = timezone.now()
         tickets = api_ticket_list(user=request.user, filters=filters.validated_data, now=now)
-        page = self.paginate_queryset(tickets)
+        page = api_tickets_by_id([row["id"] for row in self.paginate_queryset(tickets)])
         annotate_api_sla(page, now=now)
         data = TicketSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)

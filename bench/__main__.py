@@ -17,7 +17,6 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-
 DATABASE_BENCHMARKS = ("bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api")
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.pagination import CursorPagination
 
 
 class _Cursor(CursorPagination):
@@ -49,8 +49,3 @@ class OldestFirst(_Cursor):
 
     ordering = "id"
 
-
-class QueuePages(PageNumberPagination):
-    """The engineers' queue keeps its own order (nearest due first) and page numbers."""
-
-    page_size = 50

@@ -35,5 +35,5 @@ urlpatterns = [
     path("dashboard/", reports.DashboardView.as_view(), name="dashboard"),
     path("quota/", reports.QuotaView.as_view(), name="quota"),
     # Anything else under /api/ is a JSON 404 too (say /api/tickets/-1/), not the portal's page.
-    re_path(r"^.*$", reports.not_found, name="not-found"),
+    re_path(r"^[\s\S]*$", reports.not_found, name="not-found"),
 ]

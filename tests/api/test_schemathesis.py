@@ -38,6 +38,20 @@ EXAMPLES = 30
 
 
 @pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: a request must not close the test's connection (on
+    PostgreSQL that would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def some_tickets(file_ticket, engineer):
     """Tickets numbered from 1 up, so generated ids find some; one with a reply and a note."""
     tickets = [file_ticket(subject=f"Ticket {n}") for n in range(3)]
@@ -49,7 +63,7 @@ def some_tickets(file_ticket, engineer):
 
 
 @pytest.mark.parametrize("role", ["contact", "engineer"])
-def test_the_api_keeps_its_schema(request, role, some_tickets):
+def test_the_api_keeps_its_schema(request, role, some_tickets, keep_the_test_connection):
     user = request.getfixturevalue(role)
     token = token_text(getattr(user, "user", user))
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())

@@ -48,4 +48,3 @@ class OldestFirst(_Cursor):
     """A conversation or a ticket's files: in the order they were written."""
 
     ordering = "id"
-

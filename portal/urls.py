@@ -13,6 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tickets.urls")),
     path("contacts/", include("packages.views")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.pages")),
+    path("webhooks/", include("webhooks.pages")),
 ]
 
 # The portal's own error pages (portal/errors.py); CSRF_FAILURE_VIEW in settings is the sixth.

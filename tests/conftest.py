@@ -93,6 +93,7 @@ SEED_MIGRATIONS = (
     "sla.migrations.0002_seed_calendars_targets",
     "tickets.migrations.0003_seed_beat_schedules",
     "tickets.migrations.0006_ending_a_ticket",
+    "webhooks.migrations.0002_seed_beat_schedule",
 )
 
 

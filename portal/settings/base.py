@@ -39,9 +39,14 @@ INSTALLED_APPS = [
     "csp",
     "audit",
     "accounts",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "packages",
     "sla",
     "tickets",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +148,7 @@ PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=8 * 60)
 SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
 OTP_TOTP_ISSUER = env.str("PORTAL_TOTP_ISSUER", default="Support portal")
-# Shared by the mail limits (and anything else cached): Redis in production with several
+# The mail limits and the API's rate limits count here: Redis in production with several
 # web processes, e.g. redis://redis.internal:6379/1.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
@@ -254,6 +259,54 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+
+# The REST API (api/): personal tokens, JSON errors, a rate limit per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",  # first: its 401 carries the challenge
+        "api.authentication.PortalSessionAuthentication",  # the docs page, with CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Support portal API",
+    "DESCRIPTION": (
+        "Tickets, their SLA state, the engineers' queue, the managers' dashboard and quota "
+        "use. Authenticate with a personal token: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.ticket.TicketStatus",
+        "TicketTypeEnum": "sla.models.TicketType",
+        "PriorityEnum": "sla.models.Priority",
+        "WithdrawReasonEnum": "tickets.models.ticket.WithdrawReason",
+        "DueKindEnum": "api.serializers.tickets.DUE_KINDS",
+    },
+}
+# Requests a token (or a signed-in user) may make, e.g. "120/minute" or "5000/hour".
+PORTAL_API_RATE = env.str("PORTAL_API_RATE", default="120/minute")
+
+# Outgoing web hooks (webhooks/): https only, except loopback addresses when this says so.
+PORTAL_WEBHOOK_ALLOW_LOCALHOST = env.bool("PORTAL_WEBHOOK_ALLOW_LOCALHOST", default=False)
+PORTAL_WEBHOOK_TIMEOUT = env.float("PORTAL_WEBHOOK_TIMEOUT", default=10.0)
+PORTAL_WEBHOOK_RETRY_HOURS = env.int("PORTAL_WEBHOOK_RETRY_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

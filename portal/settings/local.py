@@ -25,3 +25,6 @@ PORTAL_BASE_URL = env.str(
     "PORTAL_BASE_URL",
     default=_base_url(env.str("HOST", default="127.0.0.1"), env.int("PORT", default=8000)),
 )
+
+# A receiver on this machine (http://127.0.0.1:...) may take web hooks while developing.
+PORTAL_WEBHOOK_ALLOW_LOCALHOST = env.bool("PORTAL_WEBHOOK_ALLOW_LOCALHOST", default=True)

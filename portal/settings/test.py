@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The web hook tests' receiver listens on 127.0.0.1.
+PORTAL_WEBHOOK_ALLOW_LOCALHOST = env.bool("PORTAL_WEBHOOK_ALLOW_LOCALHOST", default=True)

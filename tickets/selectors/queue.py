@@ -242,4 +242,6 @@ _ROW_FIELDS = (
     "assignee__first_name",
     "assignee__last_name",
     "component__name",
+    "component__code",  # the API's rows name it by code
+    "component__kind",
 )

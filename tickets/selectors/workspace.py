@@ -59,30 +59,26 @@ def _left(calendar, due: datetime | None, now: datetime) -> timedelta | None:
     return -calendar.business_time(due, now)
 
 
-def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
-    """The ticket with its full conversation (internal notes included), files and history."""
-    if not is_support_staff(user):
-        raise Http404
-    ticket = ticket_for_user(user, pk)
-    messages = list(
+def staff_messages(ticket: Ticket):
+    """The whole conversation, internal notes included, with authors and attachments."""
+    return (
         Message.objects.filter(ticket=ticket)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
         .order_by("created_at", "pk")
     )
-    filed = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("pk"))
-    history = history_entries(
-        TicketChange.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
-    )
+
+
+def sla_panel(ticket: Ticket, *, terms, now: datetime) -> SlaPanel:
+    """Both metrics at ``now`` from the ticket's SLA columns and its contract's ``terms``
+    (None: no business time left is computed). No query."""
     calendar = None
-    terms = None
-    if ticket.opened_at is not None:
-        terms = terms_for_contract(ticket.contract)
+    if ticket.opened_at is not None and terms is not None:
         try:
             calendar = terms.target(ticket.ticket_type, ticket.priority).calendar
         except ValueError:
             calendar = None
-    view = ticket_sla_view(ticket, terms=terms, now=now)
+    view = ticket_sla_view(ticket, terms=terms if ticket.opened_at else None, now=now)
     running = ticket.is_open and not ticket.is_deferred
     reaction_left = (
         _left(calendar, ticket.reaction_due, now)
@@ -92,18 +88,30 @@ def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
     resolution_left = (
         _left(calendar, ticket.resolution_due, now) if running and not ticket.sla_paused else None
     )
-    reaction_breached = reaction_breached_now(ticket, now)
-    resolution_breached = resolution_breached_now(ticket, now)
+    return SlaPanel(
+        view=view,
+        reaction_left=reaction_left,
+        resolution_left=resolution_left,
+        reaction_breached=reaction_breached_now(ticket, now),
+        resolution_breached=resolution_breached_now(ticket, now),
+    )
+
+
+def ticket_workspace(*, user, pk, now: datetime) -> Workspace:
+    """The ticket with its full conversation (internal notes included), files and history."""
+    if not is_support_staff(user):
+        raise Http404
+    ticket = ticket_for_user(user, pk)
+    messages = list(staff_messages(ticket))
+    filed = list(Attachment.objects.filter(ticket=ticket, message__isnull=True).order_by("pk"))
+    history = history_entries(
+        TicketChange.objects.filter(ticket=ticket).select_related("actor").order_by("at", "pk")
+    )
+    terms = terms_for_contract(ticket.contract) if ticket.opened_at is not None else None
     return Workspace(
         ticket=ticket,
         messages=messages,
         filed_attachments=filed,
         history=history,
-        sla=SlaPanel(
-            view=view,
-            reaction_left=reaction_left,
-            resolution_left=resolution_left,
-            reaction_breached=reaction_breached,
-            resolution_breached=resolution_breached,
-        ),
+        sla=sla_panel(ticket, terms=terms, now=now),
     )

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, UUIDField, Value
 
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
+from tickets.events import sla_alerts_recorded
 from tickets.models import (
     OPEN_STATUSES,
     OutboxMessage,
@@ -250,6 +251,7 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     )
     if keys := [m.dedupe_key for m in messages]:
         transaction.on_commit(lambda: _dispatch(keys))
+    sla_alerts_recorded.send(sender=SlaAlert, batch=batch, now=now)
     return alerts
 
 

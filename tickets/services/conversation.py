@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from packages.roles import Role
+from tickets.events import TICKET_COMMENTED, TICKET_UPDATED, ticket_event_emit
 from tickets.models import (
     Attachment,
     ChangeAction,
@@ -88,12 +89,17 @@ def message_add(
     else:
         history_record(ticket=ticket, actor=author, at=now, action=kind)
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    ticket_event_emit(TICKET_COMMENTED, ticket=ticket, now=now, actor=author, message=message)
     return message
 
 
 def _after_public_reply(ticket: Ticket, *, author, now: datetime) -> None:
     first = ticket.first_response_at is None
-    with ticket_change_sla(ticket, actor=author, now=now, action=ChangeAction.REPLY) as change:
+    # The reply itself is "ticket.commented"; "ticket.updated" only when the status moves.
+    event = TICKET_UPDATED if ticket.status == TicketStatus.NEW else None
+    with ticket_change_sla(
+        ticket, actor=author, now=now, action=ChangeAction.REPLY, event=event
+    ) as change:
         if first:
             sla_event_append(ticket=ticket, kind=SlaEventKind.FIRST_RESPONSE, at=now)
         if ticket.status == TicketStatus.NEW:

@@ -20,6 +20,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from packages.roles import Role
+from tickets.events import (
+    TICKET_REOPENED,
+    TICKET_RESOLVED,
+    TICKET_UPDATED,
+    ticket_event_emit,
+    ticket_snapshot,
+)
 from tickets.models import (
     ChangeAction,
     MessageKind,
@@ -111,7 +118,8 @@ def ticket_resolve(
     ticket = _lock(ticket)
     now = locked_now(now)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status,
+        event=TICKET_RESOLVED,
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.RESOLVE, at=now)
         ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, now
@@ -174,7 +182,7 @@ def ticket_withdraw(
     old = ticket.status
     ref = duplicate.reference if duplicate is not None else ""
     with ticket_change_sla(
-        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status,
     ) as change:
         if ticket.opened_at is not None:  # a deferred request has no clock yet
             sla_event_append(ticket=ticket, kind=SlaEventKind.WITHDRAW, at=now)
@@ -199,6 +207,7 @@ def ticket_close(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
         raise PermissionDenied
     ticket = _lock(ticket)
     now = locked_now(now)
+    before = ticket_snapshot(ticket)
     if ticket.status != TicketStatus.RESOLVED:
         if ticket.is_open:
             raise ValidationError(
@@ -218,6 +227,9 @@ def ticket_close(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
         new=TicketStatus.CLOSED,
         effects=[effect(Effect.CONFIRMED)],
     )
+    ticket_event_emit(
+        TICKET_UPDATED, ticket=ticket, now=now, actor=by, action="status", before=before
+    )
     return ticket
 
 
@@ -233,7 +245,8 @@ def ticket_reopen(*, ticket: Ticket, by, now: datetime | None = None) -> Ticket:
     if refusal:
         raise ValidationError(refusal)
     with ticket_change_sla(
-        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status
+        ticket, actor=by, now=now, action=ChangeAction.STATUS, field="status", old=ticket.status,
+        event=TICKET_REOPENED,
     ) as change:
         sla_event_append(ticket=ticket, kind=SlaEventKind.REOPEN, at=now)
         ticket.status = TicketStatus.IN_PROGRESS
@@ -286,4 +299,6 @@ def _close_batch(ids: list[int], *, now: datetime) -> int:
     )
     for ticket in done:
         notify_customer_of_status(ticket, TicketStatus.RESOLVED, TicketStatus.CLOSED)
+        before = {**ticket_snapshot(ticket), "status": TicketStatus.RESOLVED}
+        ticket_event_emit(TICKET_UPDATED, ticket=ticket, now=now, action="status", before=before)
     return len(done)

@@ -15,6 +15,12 @@ from packages.models import Component, Contact, Contract
 from packages.selectors import component_priority_one_allowed, contract_in_force
 from sla.models import TicketType
 from sla.selectors import is_counting_type, terms_for_contract
+from tickets.events import (
+    TICKET_CREATED,
+    TICKET_UPDATED,
+    ticket_event_emit,
+    ticket_snapshot,
+)
 from tickets.models import Attachment, ChangeAction, SlaEventKind, Ticket, TicketStatus
 from tickets.selectors.quota import QuotaStatus, quota_month_of, quota_status
 from tickets.services.history import history_record, type_value
@@ -145,6 +151,7 @@ def ticket_file(
         new=type_value(ticket.ticket_type, ticket.priority), effects=effects,
     )
     notify_ticket_filed(ticket)
+    ticket_event_emit(TICKET_CREATED, ticket=ticket, now=now, actor=contact.user, action="filed")
     if ticket.quota_month is not None:
         from tickets.services.quota_jobs import quota_usage_dispatch  # imports this module
 
@@ -177,6 +184,7 @@ def ticket_open_deferred(*, ticket: Ticket, now: datetime) -> bool:
     status = quota_status(contract=contract, now=now)
     if status.exhausted:
         return False
+    before = ticket_snapshot(ticket)
     ticket.is_deferred = False
     ticket.is_over_quota = False
     ticket.opened_at = now
@@ -185,5 +193,8 @@ def ticket_open_deferred(*, ticket: Ticket, now: datetime) -> bool:
     history_record(
         ticket=ticket, actor=None, at=now, action=ChangeAction.OPENED_DEFERRED,
         field="is_deferred", old=True, new=False, effects=ticket_sla_start(ticket, now=now),
+    )
+    ticket_event_emit(
+        TICKET_UPDATED, ticket=ticket, now=now, action="opened_deferred", before=before
     )
     return True

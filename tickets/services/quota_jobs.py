@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from packages.models import Contact, Contract
 from packages.selectors import contract_covers
 from sla.models import TicketType
+from tickets.events import quota_threshold_reached
 from tickets.models import QuotaNotice, Ticket, TicketStatus
 from tickets.selectors.quota import quota_month_of, quota_status
 from tickets.services.filing import ticket_open_deferred
@@ -137,6 +138,10 @@ def quota_usage_notify(*, contract_id: int, now: datetime) -> list[int]:
             subject=subject,
             body=body,
             dedupe_key=f"quota-notice:{notice.pk}",
+        )
+        quota_threshold_reached.send(
+            sender=QuotaNotice, contract=contract, month=status.month, threshold=threshold,
+            used=status.used, limit=status.limit, now=now,
         )
     return reached
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from sla.clock import InvalidEvent
 from sla.selectors import terms_for_contract
+from tickets.events import TICKET_UPDATED, ticket_event_emit, ticket_snapshot
 from tickets.models import Ticket, TicketChange
 from tickets.services.history import history_record
 from tickets.services.sla import sla_state_to_ticket, ticket_sla_state
@@ -77,7 +78,10 @@ def ticket_change_sla(
     field: str = "",
     old: object = "",
     new: object = "",
+    event: str | None = TICKET_UPDATED,
 ) -> Iterator[PendingChange]:
+    """``event``: what web hooks hear of the change (None: nothing, the caller says it)."""
+    snapshot = ticket_snapshot(ticket)
     terms = terms_for_contract(ticket.contract)
     before = ticket_sla_state(ticket, as_of=now, terms=terms) if ticket.opened_at else None
     change = PendingChange(action=action, field=field, old=old, new=new)
@@ -98,3 +102,7 @@ def ticket_change_sla(
         new=change.new,
         effects=effects,
     )
+    if event:
+        ticket_event_emit(
+            event, ticket=ticket, now=now, actor=actor, action=change.action, before=snapshot
+        )

@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS='-n 0 -k ...' for one process.
+PYTEST_ARGS ?= -n auto
 # Exported: the development settings build PORTAL_BASE_URL (links in e-mails, the seed banner)
 # from them.
 export HOST PORT

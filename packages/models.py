@@ -186,6 +186,7 @@ class Contract(models.Model):
         ordering = ["customer__name", "-valid_from"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        permissions = [("view_contract_price", _("Can see contract prices"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__gt=F("valid_from")),

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 ENGINEERS_GROUP = "Support engineers"
 MANAGERS_GROUP = "Support managers"
+CONTRACT_PRICE_PERMISSION = "packages.view_contract_price"
 
 
 class Role(StrEnum):
@@ -50,6 +51,11 @@ def is_support_staff(user) -> bool:
 
 def is_manager(user) -> bool:
     return role_of(user) == Role.MANAGER
+
+
+def may_see_contract_price(user) -> bool:
+    """Licence cost and support percentage are commercial: managers (and superusers) only."""
+    return user.has_perm(CONTRACT_PRICE_PERMISSION)
 
 
 def contact_of(user):

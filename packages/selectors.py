@@ -3,9 +3,11 @@
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from packages.models import Component, ComponentKind, Contact, Contract, Customer, Invitation
+from packages.roles import MANAGERS_GROUP
 
 
 def contract_day(contract: Contract, at: datetime):
@@ -51,8 +53,10 @@ def component_priority_one_allowed(*, contract: Contract, component: Component) 
 
 
 def contacts_of(*, customer: Customer) -> QuerySet[Contact]:
-    return Contact.objects.filter(customer=customer).select_related("user").order_by(
-        "-user__is_active", "user__last_name", "user__first_name", "user__email"
+    return (
+        Contact.objects.filter(customer=customer)
+        .select_related("user")
+        .order_by("-user__is_active", "user__last_name", "user__first_name", "user__email")
     )
 
 
@@ -61,3 +65,48 @@ def invitations_of(*, customer: Customer) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         customer=customer, accepted_at__isnull=True, cancelled_at__isnull=True
     ).order_by("-sent_at", "-pk")
+
+
+def users_pickable_for_contact(*, keep: int | None = None) -> QuerySet:
+    """Users a manager may make a customer's contact: active logins that are nobody's contact
+    yet and hold no staff rights (no staff flag, no superuser, no group). ``keep``: the
+    contact's current user stays a valid choice whatever it has become since."""
+    pickable = Q(
+        is_active=True,
+        is_staff=False,
+        is_superuser=False,
+        contact__isnull=True,
+        groups__isnull=True,
+    )
+    if keep is not None:
+        pickable |= Q(pk=keep)
+    return get_user_model().objects.filter(pickable).distinct().order_by("email", "username")
+
+
+def user_label(user) -> str:
+    """What a manager sees of a user when picking one: the name and the e-mail address."""
+    name = user.get_full_name().strip()
+    address = user.email or user.get_username()
+    return f"{name} <{address}>" if name else address
+
+
+def users_matching(qs: QuerySet, term: str) -> QuerySet:
+    """``qs`` narrowed to users whose name, username or e-mail contains every word of ``term``."""
+    for word in term.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return qs
+
+
+def users_pickable_as_account_manager(*, keep: int | None = None) -> QuerySet:
+    """The vendor's active managers (superusers included), and the current one (``keep``)."""
+    pickable = Q(is_active=True, is_staff=True) & (
+        Q(is_superuser=True) | Q(groups__name=MANAGERS_GROUP)
+    )
+    if keep is not None:
+        pickable |= Q(pk=keep)
+    return get_user_model().objects.filter(pickable).distinct().order_by("first_name", "email")

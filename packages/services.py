@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from packages.models import Component, ComponentKind, Contact, Contract, Customer
-from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
+from packages.roles import CONTRACT_PRICE_PERMISSION, ENGINEERS_GROUP, MANAGERS_GROUP
 
 # Permissions each staff group holds, as "app_label.codename". Managers hold the engineers' too.
 ENGINEER_PERMISSIONS = (
@@ -25,6 +25,9 @@ ENGINEER_PERMISSIONS = (
     "packages.view_contact",
     "packages.view_component",
     "packages.view_supportpackage",
+    "sla.view_businesscalendar",
+    "sla.view_slatarget",
+    "sla.view_contracttarget",
 )
 MANAGER_PERMISSIONS = (
     "tickets.extend_sla",
@@ -33,19 +36,18 @@ MANAGER_PERMISSIONS = (
     "packages.change_customer",
     "packages.add_contract",
     "packages.change_contract",
+    CONTRACT_PRICE_PERMISSION,
     "packages.add_contact",
     "packages.change_contact",
     "packages.change_component",
     "packages.add_component",
     "packages.change_supportpackage",
-    "sla.view_businesscalendar",
     "sla.add_businesscalendar",
-    "sla.change_businesscalendar",
-    "sla.view_slatarget",
+    "sla.change_businesscalendar",  # and so its hours, closed and extra open dates
     "sla.change_slatarget",
     "sla.add_contracttarget",
     "sla.change_contracttarget",
-    "sla.view_contracttarget",
+    "sla.delete_contracttarget",
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",
     "audit.view_auditentry",

@@ -1,10 +1,26 @@
-"""Managers edit calendars and targets here; every save is checked by the engine's own rules."""
+"""Managers edit calendars and targets here; every save is checked by the engine's own rules.
 
-from django import forms
+Who may do what (the groups' permissions, ``packages.services.roles_sync``): managers add and
+change calendars and package targets and manage contract overrides; engineers only read them.
+A calendar's hours, closed dates (holidays) and extra open dates have no permissions of their
+own: they are parts of the calendar, editable by whoever may edit the calendar.
+
+Saving: a calendar page saves the calendar (``save_model``) and then its parts
+(``save_related``); a target page saves the target row (``save_model``).
+"""
+
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from sla.calendar import CalendarSpec, OpenInterval
+from sla.durations import format_business_time
+from sla.forms import (
+    DURATIONS,
+    ClosedDateFormSet,
+    ContractTargetForm,
+    ExtraOpenFormSet,
+    IntervalFormSet,
+    SlaTargetForm,
+)
 from sla.models import (
     BusinessCalendar,
     CalendarClosedDate,
@@ -15,69 +31,43 @@ from sla.models import (
 )
 
 
-def _live_rows(formset):
-    for form in formset.forms:
-        data = getattr(form, "cleaned_data", None)
-        if data and not data.get("DELETE"):
-            yield data
+class CalendarPartInline(admin.TabularInline):
+    """Rows of a calendar: their permissions are the calendar's."""
 
+    extra = 0
 
-class IntervalFormSet(forms.BaseInlineFormSet):
-    """Intervals of one weekday must start before they end and must not overlap."""
-
-    def clean(self):
-        super().clean()
-        weekly = tuple(
-            OpenInterval(row["weekday"], row["start"], row["end"])
-            for row in _live_rows(self)
-            if row.get("start") is not None and row.get("end") is not None
+    def _may_edit(self, request) -> bool:
+        user = request.user
+        return user.has_perm("sla.change_businesscalendar") or user.has_perm(
+            "sla.add_businesscalendar"
         )
-        try:
-            CalendarSpec(tz="UTC", weekly=weekly).validate()
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("sla.view_businesscalendar") or self._may_edit(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request)
 
 
-class ExtraOpenFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        extra = tuple(
-            (row["date"], row["start"], row["end"])
-            for row in _live_rows(self)
-            if row.get("date") and row.get("start") is not None and row.get("end") is not None
-        )
-        closed = (
-            frozenset(
-                CalendarClosedDate.objects.filter(calendar=self.instance).values_list(
-                    "date", flat=True
-                )
-            )
-            if self.instance.pk
-            else frozenset()
-        )
-        if not extra:
-            return
-        try:
-            CalendarSpec(tz="UTC", weekly=(), closed_dates=closed, extra_open=extra).validate()
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-class IntervalInline(admin.TabularInline):
+class IntervalInline(CalendarPartInline):
     model = CalendarInterval
     formset = IntervalFormSet
-    extra = 0
 
 
-class ClosedDateInline(admin.TabularInline):
+class ClosedDateInline(CalendarPartInline):
     model = CalendarClosedDate
-    extra = 0
+    formset = ClosedDateFormSet
 
 
-class ExtraOpenInline(admin.TabularInline):
+class ExtraOpenInline(CalendarPartInline):
     model = CalendarExtraOpenDate
     formset = ExtraOpenFormSet
-    extra = 0
 
 
 @admin.register(BusinessCalendar)
@@ -87,37 +77,66 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     inlines = [IntervalInline, ClosedDateInline, ExtraOpenInline]
     readonly_fields = ("updated_at",)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """The page's formsets share one dict, so extra open dates see this save's holidays."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        page = getattr(request, "_calendar_page", None)
+        if page is None:
+            page = request._calendar_page = {}
+        kwargs["page"] = page
+        return kwargs
 
-class TargetAdminMixin:
+
+def _business_time(field_name: str, label):
+    @admin.display(description=label, ordering=field_name)
+    def show(admin_, obj):
+        value = getattr(obj, field_name)
+        return format_business_time(value) if value is not None else "—"
+
+    show.__name__ = f"{field_name}_hours"
+    return show
+
+
+class TargetAdmin(admin.ModelAdmin):
+    """Targets in business hours; which row it is (owner, type, priority) is fixed once made."""
+
+    owner = ""  # the field naming whose target it is: "package" or "contract"
+    identity = ("ticket_type", "priority")
+    columns = ("reaction_hours", "resolution_hours", "extended_resolution_hours", "calendar")
     list_filter = ("ticket_type", "priority", "calendar")
-    list_select_related = ("calendar",)
+    reaction_hours = _business_time("reaction", _("reaction target"))
+    resolution_hours = _business_time("resolution", _("resolution target"))
+    extended_resolution_hours = _business_time(
+        "extended_resolution", _("extended resolution target")
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (self.owner, *self.identity)
+
+    def get_fields(self, request, obj=None):
+        """Read-only pages show the durations in business hours too, not as timedeltas."""
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [f"{name}_hours" if name in DURATIONS else name for name in fields]
+        return fields
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(TargetAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "package",
-        "ticket_type",
-        "priority",
-        "reaction",
-        "resolution",
-        "extended_resolution",
-        "calendar",
-    )
-    list_filter = ("package", *TargetAdminMixin.list_filter)
+class SlaTargetAdmin(TargetAdmin):
+    form = SlaTargetForm
+    owner = "package"
+    list_display = ("package", *TargetAdmin.identity, *TargetAdmin.columns)
+    list_filter = ("package", *TargetAdmin.list_filter)
     list_select_related = ("package", "calendar")
 
 
 @admin.register(ContractTarget)
-class ContractTargetAdmin(TargetAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "contract",
-        "ticket_type",
-        "priority",
-        "reaction",
-        "resolution",
-        "extended_resolution",
-        "calendar",
-    )
-    list_select_related = ("contract", "calendar")
+class ContractTargetAdmin(TargetAdmin):
+    form = ContractTargetForm
+    owner = "contract"
+    list_display = ("contract", *TargetAdmin.identity, *TargetAdmin.columns)
+    list_select_related = ("contract", "contract__customer", "contract__package", "calendar")
     autocomplete_fields = ("contract",)
+    search_fields = ("contract__number", "contract__customer__name")

@@ -6,9 +6,10 @@ Roles (all users have the password ``factories.TEST_PASSWORD``):
   (Advanced, in force today) it files under; ``customer_admin`` is a contact of the same customer
   with the admin flag; ``other_contact`` belongs to ``other_customer`` (Pro, ``pro_contract``)
   and must never see ``customer``'s tickets.
-* ``engineer`` and ``manager`` — staff users in the seeded groups.
+* ``engineer`` and ``manager`` — staff users in the seeded groups; ``superuser``.
 * Clients: ``contact_client``, ``customer_admin_client``, ``other_contact_client``,
-  ``engineer_client``, ``manager_client`` (each its own ``django.test.Client``, logged in);
+  ``engineer_client``, ``manager_client``, ``superuser_client`` (each its own
+  ``django.test.Client``, logged in);
   pytest-django's ``client`` stays anonymous.
 
 Two-factor login: ``Client.force_login(user)`` stands for a *completed* login. For a user who
@@ -272,6 +273,11 @@ def manager(db):
     return factories.ManagerFactory(username="manager@vendor.test")
 
 
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(username="root@vendor.test", is_staff=True, is_superuser=True)
+
+
 # --- logged-in clients ------------------------------------------------------------------------
 
 
@@ -304,6 +310,11 @@ def engineer_client(engineer):
 @pytest.fixture
 def manager_client(manager):
     return _client_for(manager)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
 
 
 @pytest.fixture

@@ -1,61 +1,69 @@
 """A year of demo tickets so the managers' dashboard has something to show. Idempotent.
 
 ``demo_history_seed(now=...)`` creates a few hundred tickets for the demo customers over the
-past twelve months. Reply and resolution times are drawn in business time with a seeded
-``random.Random``: most meet their targets, some breach; the newest stay open. The last weeks go
-through the real services (filing, first reply, waiting for the customer, resolution), each at
-its own past ``now``; older tickets are written as rows whose SLA columns come from replaying
-the same events through the pure engine (the services cost ~0.1 s a ticket: a year of them
-took 36 s). Either way the SLA columns are the engine's.
+past twelve months, drawn with a seeded ``random.Random``: most meet their targets, some
+breach; the newest stay open. Each ticket's life is decided up front (``Plan``) as steps in
+time order, as a support desk lives them: filed by a contact; taken by an engineer, who replies
+(the first reply meets reaction or not); maybe a question and the ticket waiting for the
+customer's answer; a resolution message and the resolution (root cause, time spent) by the
+same engineer; closed by itself after the reopen window.
+
+The last weeks go through the real services, each step at its own past ``now``; older tickets
+are written as rows by ``demo_history_rows`` (the services cost ~0.1 s a ticket), which writes
+the same events, messages and history the services would. Either way the SLA columns are the
+engine's, and every timestamp is the step's, never the seeding's: messages, history, e-mails
+(marked sent: nobody should receive a year of mail), the ticket's own created/updated times.
+Breaches get what the every-minute SLA check would have recorded (history row and alert) at
+the moment they happened.
 
 The demo contracts start about three months ago; for the older months the customers get the
 preceding yearly contract (same package and blocks), as a renewal would leave behind.
-Historical notification e-mails are marked sent: nobody should receive a year of mail.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
 
 from packages.demo import CUSTOMERS
 from packages.models import Component, ComponentKind, Contact, Contract
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
 from packages.selectors import contract_in_force
-from sla.clock import Event, evaluate
 from sla.models import TicketType
-from sla.selectors import is_counting_type, terms_for_contract
+from sla.selectors import terms_for_contract
+from tickets.demo_history_rows import (
+    BODIES,
+    DESCRIPTION,
+    HistoryRows,
+    Step,
+    breaches_record,
+    timestamps_fix,
+)
 from tickets.models import (
+    ChangeAction,
     Message,
     MessageKind,
     OutboxMessage,
     RootCause,
-    SlaEvent,
-    SlaEventKind,
     Ticket,
-    TicketChange,
     TicketStatus,
 )
-from tickets.selectors.quota import quota_month_of
 from tickets.services.conversation import message_add
 from tickets.services.ending import ticket_resolve
 from tickets.services.filing import QuotaChoice, ticket_file
-from tickets.services.sla import sla_state_to_ticket
+from tickets.services.history import history_record
+from tickets.services.sla_effects import Effect, effect
 from tickets.services.status import ticket_set_status
+from tickets.services.workflow import ticket_take
 
 SUBJECT_PREFIX = "[history] "
-SERVICES_DAYS = 45  # the last weeks go through the services; older ones as engine-made rows
-OPEN_NOW_AGES = (timedelta(minutes=25), timedelta(hours=3), timedelta(hours=30))
-DESCRIPTION = "Demo history: generated to show the SLA dashboard."
-REPLY = "Thank you, we are looking into it."
-ANSWER = "Here are the logs you asked for."
-RESOLVED = "Fixed: the cause and what we did are in the ticket."
+SERVICES_DAYS = 45  # the last weeks go through the services; older ones as rows
 KYIV = ZoneInfo("Europe/Kyiv")
 SUBJECTS = {
     TicketType.INCIDENT: [
@@ -95,7 +103,7 @@ def _seed(*, now: datetime, rng: random.Random, every_days: int) -> int:
     staff = _staff()
     if not staff:
         return 0
-    plans = []
+    contacts_by_customer = []
     for spec in CUSTOMERS:
         contacts = list(
             Contact.objects.select_related("user", "customer").filter(
@@ -108,9 +116,9 @@ def _seed(*, now: datetime, rng: random.Random, every_days: int) -> int:
         if current is None:
             continue
         _ensure_previous_contract(current, spec.contract_prefix)
-        plans.append((contacts, spec.package))
+        contacts_by_customer.append(contacts)
     components = list(Component.objects.filter(kind=ComponentKind.BASE, is_active=True))
-    if not plans or not components:
+    if not contacts_by_customer or not components:
         return 0
 
     terms: dict[int, object] = {}
@@ -120,32 +128,27 @@ def _seed(*, now: datetime, rng: random.Random, every_days: int) -> int:
             terms[contract.pk] = terms_for_contract(contract)
         return terms[contract.pk]
 
-    bulk, created = _Bulk(now, terms_of), []
+    def plan_at(contacts, opened):
+        return _plan(contacts, components, staff, opened, now, rng, terms_of)
+
+    rows, recent = HistoryRows(terms_of), []
     start = now - timedelta(days=365)
     services_from = now - timedelta(days=SERVICES_DAYS)
     for day in range(0, 365, every_days):  # one ticket per customer every few days
-        for contacts, _package in plans:
+        for contacts in contacts_by_customer:
             opened = _business_moment(start + timedelta(days=day), rng)
             if opened >= now - timedelta(hours=1):
                 continue
-            plan = _plan(contacts, components, staff, opened, now, rng, terms_of)
-            if opened < services_from:
-                bulk.add(plan)
-            else:
-                created.append(_through_services(plan).pk)
-    for contacts, _package in plans:  # a few open right now: fresh, waiting, overdue
-        for age in OPEN_NOW_AGES:
-            plan = _plan(contacts, components, staff, now - age, now, rng, terms_of)
-            plan.resolve_at = plan.wait = None
-            if age < timedelta(hours=12):
-                plan.reply_at = None
-            created.append(_through_services(plan).pk)
-    created += bulk.save()
-    # Rows keep their real creation time otherwise; the history looks filed when it was.
-    Ticket.objects.filter(pk__in=created).update(created_at=F("opened_at"))
-    OutboxMessage.objects.filter(ticket_id__in=created, sent_at__isnull=True).update(
-        sent_at=now, last_error=""
-    )
+            plan = plan_at(contacts, opened)
+            (rows.add(plan) if opened < services_from else recent.append(plan))
+    for contacts in contacts_by_customer:  # a few open right now: new, replied, waiting
+        recent.append(_open_now(plan_at(contacts, now - timedelta(minutes=25)), reply=False))
+        recent.append(_open_now(plan_at(contacts, now - timedelta(hours=3)), reply=True))
+        recent.append(_open_now(plan_at(contacts, now - timedelta(hours=30)), reply=True, ask=True))
+    created = rows.save()  # first: the services count the quota the older rows used
+    created += [_through_services(plan) for plan in recent]
+    breaches_record(ticket_ids=created, now=now)
+    timestamps_fix(ticket_ids=created)
     return len(created)
 
 
@@ -194,7 +197,7 @@ def _kind(rng: random.Random) -> tuple[str, int | None]:
 
 @dataclass
 class Plan:
-    """One ticket's life, decided up front; times after ``now`` are left out (still open)."""
+    """One ticket's life, decided up front; what would happen after ``now`` is left out."""
 
     contact: Contact
     contract: Contract
@@ -204,11 +207,38 @@ class Plan:
     subject: str
     opened: datetime
     engineer: object
+    now: datetime
     reply_at: datetime | None = None
-    wait: tuple[datetime, datetime | None] | None = None  # paused at, answered at
+    take_lead: timedelta = timedelta(minutes=5)  # taken this long before the first reply
+    wait: tuple[datetime, datetime | None] | None = None  # asked at, answered at
     resolve_at: datetime | None = None
     cause: str = ""
     spent: timedelta | None = None
+
+    @property
+    def close_at(self) -> datetime | None:
+        if self.resolve_at is None:
+            return None
+        closing = self.resolve_at + timedelta(days=settings.PORTAL_REOPEN_DAYS)
+        return closing if closing < self.now else None
+
+    def steps(self) -> list[Step]:
+        """The ticket's life after filing, in time order (equal times: in this order)."""
+        if self.reply_at is None:
+            return []
+        steps = [
+            Step("take", max(self.opened, self.reply_at - self.take_lead)),
+            Step("reply", self.reply_at),
+        ]
+        if self.wait is not None:
+            steps += [Step("question", self.wait[0]), Step("wait", self.wait[0])]
+            if self.wait[1] is not None:
+                steps.append(Step("answer", self.wait[1]))
+        if self.resolve_at is not None:
+            steps += [Step("resolution", self.resolve_at), Step("resolve", self.resolve_at)]
+        if self.close_at is not None:
+            steps.append(Step("close", self.close_at))
+        return steps
 
 
 def _plan(contacts, components, staff, opened, now, rng, terms_of) -> Plan:
@@ -223,6 +253,7 @@ def _plan(contacts, components, staff, opened, now, rng, terms_of) -> Plan:
         component=rng.choice(components),
         opened=opened,
         engineer=rng.choice(staff),
+        now=now,
         subject=SUBJECT_PREFIX + rng.choice(SUBJECTS[ticket_type]),
     )
     target = terms_of(contract).target(ticket_type, priority)
@@ -232,17 +263,18 @@ def _plan(contacts, components, staff, opened, now, rng, terms_of) -> Plan:
     wait_roll, wait_after, answer_after = rng.random(), rng.randrange(10, 90), rng.randrange(2, 30)
     late_roll, resolve_share = rng.random(), rng.uniform(0.2, 0.95)
     late_share = rng.uniform(1.05, 1.8)
+    plan.take_lead = timedelta(minutes=rng.randrange(1, 20))
     plan.cause = rng.choices(list(RootCause.values), weights=[6, 2, 1, 1])[0]
     plan.spent = timedelta(minutes=15 * rng.randrange(1, 17))
     if reply_at >= now:
         return plan  # still waiting for its first reply
     plan.reply_at = moment = reply_at
     if wait_roll < 0.2:  # a question to the customer, answered hours later
-        paused = moment + timedelta(minutes=wait_after)
-        if paused >= now:
+        asked = moment + timedelta(minutes=wait_after)
+        if asked >= now:
             return plan
-        answered = paused + timedelta(hours=answer_after)
-        plan.wait = (paused, answered if answered < now else None)
+        answered = asked + timedelta(hours=answer_after)
+        plan.wait = (asked, answered if answered < now else None)
         if answered >= now:
             return plan
         moment = answered
@@ -255,8 +287,20 @@ def _plan(contacts, components, staff, opened, now, rng, terms_of) -> Plan:
     return plan
 
 
-def _through_services(plan: Plan) -> Ticket:
-    """Recent history: the real services, each at its own past moment."""
+def _open_now(plan: Plan, *, reply: bool, ask: bool = False) -> Plan:
+    """A ticket still open now: unreplied, replied, or replied and waiting for an answer."""
+    plan.resolve_at, plan.wait = None, None
+    if not reply:
+        plan.reply_at = None
+    if ask and plan.reply_at is not None:
+        asked = plan.reply_at + timedelta(minutes=30)
+        if asked < plan.now:
+            plan.wait = (asked, None)
+    return plan
+
+
+def _through_services(plan: Plan) -> int:
+    """Recent history: the real services, each step at its own past moment."""
     ticket = ticket_file(
         contact=plan.contact,
         ticket_type=plan.ticket_type,
@@ -267,145 +311,58 @@ def _through_services(plan: Plan) -> Ticket:
         now=plan.opened,
         quota_choice=QuotaChoice.BILLABLE,
     )
-    if plan.reply_at is None:
-        return ticket
-    message_add(
-        ticket=ticket,
-        author=plan.engineer,
-        kind=MessageKind.PUBLIC_REPLY,
-        body=REPLY,
-        now=plan.reply_at,
-    )
-    if plan.wait is not None:
-        ticket_set_status(
-            ticket=ticket, status=TicketStatus.WAITING, by=plan.engineer, now=plan.wait[0]
-        )
-        if plan.wait[1] is None:
-            return ticket
-        message_add(
-            ticket=ticket,
-            author=plan.contact.user,
-            kind=MessageKind.CUSTOMER_COMMENT,
-            body=ANSWER,
-            now=plan.wait[1],
-        )
-    if plan.resolve_at is not None:
-        ticket_resolve(
-            ticket=ticket,
-            by=plan.engineer,
-            root_cause=plan.cause,
-            time_spent=plan.spent,
-            message=RESOLVED,
-            now=plan.resolve_at,
-        )
-    return ticket
-
-
-class _Bulk:
-    """Older history as rows: the same events, replayed through the pure engine (sla.clock)
-    exactly as the services do, written with bulk_create (the services take ~0.1 s a ticket)."""
-
-    def __init__(self, now: datetime, terms_of) -> None:
-        self.now, self.terms_of = now, terms_of
-        self.tickets: list[Ticket] = []
-        self.logs: list[list[tuple]] = []
-        self.quota: dict[tuple[int, date], int] = {}
-
-    def add(self, plan: Plan) -> None:
-        contract = plan.contract
-        ticket = Ticket(
-            customer_id=contract.customer_id,
-            contract=contract,
-            reporter=plan.contact.user,
-            ticket_type=plan.ticket_type,
-            priority=plan.priority,
-            component=plan.component,
-            subject=plan.subject,
-            description=DESCRIPTION,
-            opened_at=plan.opened,
-            status=TicketStatus.IN_PROGRESS,
-        )
-        limit = contract.package.monthly_request_quota
-        if is_counting_type(plan.ticket_type) and limit is not None:
-            month = quota_month_of(plan.opened, contract.time_zone)
-            used = self.quota.get((contract.pk, month), 0)
-            if used < limit:
-                ticket.quota_month = month
-                self.quota[(contract.pk, month)] = used + 1
-            else:
-                ticket.is_billable = ticket.is_over_quota = True
-        # (kind, at, author, message kind, body) in order
-        log: list[tuple] = [(SlaEventKind.OPEN, plan.opened, plan.contact.user, None, "")]
-        if plan.reply_at is not None:
-            log.append(
-                (
-                    SlaEventKind.FIRST_RESPONSE,
-                    plan.reply_at,
-                    plan.engineer,
-                    MessageKind.PUBLIC_REPLY,
-                    REPLY,
-                )
+    _mail_sent(ticket, at=plan.opened)
+    engineer, customer = plan.engineer, plan.contact.user
+    for step in plan.steps():
+        at = step.at
+        if step.kind == "take":
+            ticket_take(ticket=ticket, by=engineer, now=at)
+        elif step.kind in ("reply", "question"):
+            _message(ticket, engineer, MessageKind.PUBLIC_REPLY, BODIES[step.kind], at)
+        elif step.kind == "wait":
+            ticket_set_status(ticket=ticket, status=TicketStatus.WAITING, by=engineer, now=at)
+        elif step.kind == "answer":
+            _message(ticket, customer, MessageKind.CUSTOMER_COMMENT, BODIES["answer"], at)
+        elif step.kind == "resolve":  # the "resolution" message goes with it, one action
+            ticket_resolve(
+                ticket=ticket,
+                by=engineer,
+                root_cause=plan.cause,
+                time_spent=plan.spent,
+                message=BODIES["resolution"],
+                now=at,
             )
-        if plan.wait is not None:
-            log.append((SlaEventKind.PAUSE, plan.wait[0], plan.engineer, None, ""))
-            ticket.status = TicketStatus.WAITING
-            if plan.wait[1] is not None:
-                log.append(
-                    (
-                        SlaEventKind.RESUME,
-                        plan.wait[1],
-                        plan.contact.user,
-                        MessageKind.CUSTOMER_COMMENT,
-                        ANSWER,
-                    )
-                )
-                ticket.status = TicketStatus.IN_PROGRESS
-        if plan.resolve_at is not None:
-            log.append((SlaEventKind.RESOLVE, plan.resolve_at, plan.engineer, None, ""))
-            ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, plan.resolve_at
-            ticket.root_cause, ticket.time_spent = plan.cause, plan.spent
-            ticket.is_billable = ticket.is_billable or plan.cause != RootCause.PRODUCT_DEFECT
-        if plan.reply_at is None:
-            ticket.status = TicketStatus.NEW
-        terms = self.terms_of(contract)
-        state = evaluate(
-            terms,
-            type=plan.ticket_type,
-            priority=plan.priority,
-            opened_at=plan.opened,
-            events=[Event(at=at, kind=kind) for kind, at, *_ in log[1:]],
-            as_of=self.now,
-        )
-        sla_state_to_ticket(ticket, state)
-        self.tickets.append(ticket)
-        self.logs.append(log)
+        elif step.kind == "close":
+            _close_after_window(ticket, at=at)
+        _mail_sent(ticket, at=at)
+    return ticket.pk
 
-    def save(self) -> list[int]:
-        Ticket.objects.bulk_create(self.tickets, batch_size=200)
-        events, messages, changes = [], [], []
-        for ticket, log in zip(self.tickets, self.logs, strict=True):
-            for seq, (kind, at, author, message_kind, body) in enumerate(log):
-                opening = kind == SlaEventKind.OPEN
-                events.append(
-                    SlaEvent(
-                        ticket=ticket,
-                        seq=seq,
-                        at=at,
-                        kind=kind,
-                        priority=ticket.priority if opening else None,
-                        ticket_type=ticket.ticket_type if opening else "",
-                    )
-                )
-                if message_kind:
-                    messages.append(
-                        Message(ticket=ticket, author=author, kind=message_kind, body=body)
-                    )
-                changes.append(
-                    TicketChange(
-                        ticket=ticket, actor=author, at=at, action="filed" if opening else str(kind)
-                    )
-                )
-        SlaEvent.objects.bulk_create(events, batch_size=500)
-        Message.objects.bulk_create(messages, batch_size=500)
-        TicketChange.objects.bulk_create(changes, batch_size=500)
-        return [ticket.pk for ticket in self.tickets]
+
+def _message(ticket: Ticket, author, kind: str, body: str, at: datetime) -> None:
+    message = message_add(ticket=ticket, author=author, kind=kind, body=body, now=at)
+    Message.objects.filter(pk=message.pk).update(created_at=at)  # written then, not today
+
+
+def _mail_sent(ticket: Ticket, *, at: datetime) -> None:
+    """The step's notification mails: written and sent at the step's moment."""
+    OutboxMessage.objects.filter(ticket=ticket, sent_at__isnull=True).update(
+        created_at=at, sent_at=at, last_error=""
+    )
+
+
+def _close_after_window(ticket: Ticket, *, at: datetime) -> None:
+    """A resolved ticket closes by itself once the reopen window ends (SPEC, "Ending a
+    ticket"): a change without an actor, which changes no SLA figure."""
+    Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.RESOLVED).update(
+        status=TicketStatus.CLOSED, closed_at=at
+    )
+    history_record(
+        ticket=ticket,
+        actor=None,
+        at=at,
+        action=ChangeAction.STATUS,
+        field="status",
+        old=TicketStatus.RESOLVED,
+        new=TicketStatus.CLOSED,
+        effects=[effect(Effect.AUTO_CLOSED, days=settings.PORTAL_REOPEN_DAYS)],
+    )

@@ -38,7 +38,7 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.real_clock,  # the worker process reads the real clock
     # committed rows the worker can see; the seeded terms restored after other tests' flushes
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.skipif(
         not BROKER.startswith("redis://"), reason="needs CELERY_BROKER_URL=redis://"

@@ -22,7 +22,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_filings_at_once_cannot_both_take_the_last_unit(contract, base_component, fill_quota):
     # given an Advanced contract at 29 of 30 and two of its contacts
     now = timezone.now()

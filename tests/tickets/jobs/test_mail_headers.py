@@ -110,7 +110,7 @@ def test_mail_time_names_utc_once_and_fixed_offsets_by_their_offset():
     assert mail_time(instant, dt.timezone(dt.timedelta(hours=-5))) == "2026-05-12 10:00 (UTC-05:00)"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_each_queued_row_its_own_message_id():
     # given the outbox before the migration, with unsent rows in it
     before = [("tickets", "0008_history_codes")]

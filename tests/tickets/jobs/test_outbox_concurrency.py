@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_flushes_and_after_commit_tasks_at_once_never_send_a_mail_twice(mail_server):
     # given 60 queued mails and a server that takes a few milliseconds each
     rows = [

@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_overlapping_runs_record_and_notify_each_event_once(file_incident, t0, staff):
     # given five tickets whose reaction is overdue and resolution at risk at 11:40
     tickets = [file_incident(subject=f"Outage {n}") for n in range(5)]

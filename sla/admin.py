@@ -6,12 +6,21 @@ A calendar's hours, closed dates (holidays) and extra open dates have no permiss
 own: they are parts of the calendar, editable by whoever may edit the calendar.
 
 Saving: a calendar page saves the calendar (``save_model``) and then its parts
-(``save_related``); a target page saves the target row (``save_model``).
+(``save_related``); a target page saves the target row (``save_model``). Either way the
+definition in force until then is kept and open tickets are re-timed from that moment
+(``sla.changes``).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sla.changes import (
+    calendar_change_record,
+    calendar_snapshot,
+    target_change_record,
+    target_snapshot,
+)
 from sla.durations import format_business_time
 from sla.forms import (
     DURATIONS,
@@ -77,6 +86,19 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     inlines = [IntervalInline, ClosedDateInline, ExtraOpenInline]
     readonly_fields = ("updated_at",)
 
+    def save_model(self, request, obj, form, change):
+        """Keep the definition in force until now: the change applies from this moment."""
+        request._calendar_before = calendar_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_calendar_before", None)
+        if before is not None and calendar_change_record(
+            calendar=form.instance, before=before, now=timezone.now()
+        ):
+            messages.info(request, RETIMED)
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         """The page's formsets share one dict, so extra open dates see this save's holidays."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -85,6 +107,12 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
             page = request._calendar_page = {}
         kwargs["page"] = page
         return kwargs
+
+
+RETIMED = _(
+    "Open tickets follow the change from now on: their due times were recomputed (business "
+    "time already counted and breaches already recorded stay as they were)."
+)
 
 
 def _business_time(field_name: str, label):
@@ -114,6 +142,15 @@ class TargetAdmin(admin.ModelAdmin):
         if obj is None:
             return ()
         return (self.owner, *self.identity)
+
+    def save_model(self, request, obj, form, change):
+        """A changed target applies to open tickets from this moment (the old one until now)."""
+        before = target_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+        if before is not None and target_change_record(
+            target=obj, before=before, now=timezone.now()
+        ):
+            messages.info(request, RETIMED)
 
     def get_fields(self, request, obj=None):
         """Read-only pages show the durations in business hours too, not as timedeltas."""

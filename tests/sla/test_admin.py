@@ -278,3 +278,68 @@ def test_contract_overrides_per_role(request, who, may_add):
     assert client.get("/admin/sla/contracttarget/add/").status_code == (200 if may_add else 403)
     delete = client.get(f"/admin/sla/contracttarget/{override.pk}/delete/")
     assert delete.status_code == (200 if may_add else 403)
+
+
+# --- changes apply to open tickets from the moment of the change ------------------------------
+
+
+def _open_p3(contact, at: dt.datetime):
+    from tickets.services.filing import ticket_file
+
+    return ticket_file(
+        contact=contact,
+        ticket_type="incident",
+        priority=3,
+        component=factories.ComponentFactory(code="inbound-calls"),
+        subject="Calls drop",
+        description="Since today.",
+        now=at,
+    )
+
+
+def test_holidays_saved_in_the_admin_re_time_open_tickets(manager_client, contact, now):
+    # Given an open P3 incident filed an hour ago (at most 1 h of its 4 h reaction counted)
+    from sla.models import BusinessCalendar
+
+    utc3 = dt.timezone(dt.timedelta(hours=3))
+    calendar = BusinessCalendar.objects.get(key="incident-hours")
+    ticket = _open_p3(contact, now - H)
+    # When a manager closes the incident calendar for today and the six days after it
+    today = now.astimezone(utc3).date()
+    week = [today + dt.timedelta(days=n) for n in range(7)]
+    data = calendar_post(
+        calendar=calendar,
+        name=calendar.name,
+        key=calendar.key,
+        tz=calendar.time_zone,
+        closed_dates=[(day.isoformat(), "Outage week") for day in week],
+    )
+    response = manager_client.post(change_url(calendar), data, follow=True)
+    # Then the change is kept as a version and the ticket's reaction moved past the week at once
+    assert "due times were recomputed" in response.content.decode()
+    calendar.refresh_from_db()
+    assert len(calendar.history) == 1
+    ticket.refresh_from_db()
+    assert ticket.reaction_due >= dt.datetime.combine(
+        week[-1] + dt.timedelta(days=1), dt.time(9), utc3
+    )
+    assert ticket.next_due == ticket.reaction_due
+    assert ticket.changes.filter(action="sla_retimed").count() == 1
+
+
+def test_a_target_saved_in_the_admin_re_times_open_tickets(manager_client, contact, now):
+    from sla.models import SlaTarget
+
+    ticket = _open_p3(contact, now - H)
+    target = SlaTarget.objects.get(package__code="advanced", ticket_type="incident", priority=3)
+    url = f"/admin/sla/slatarget/{target.pk}/change/"
+    response = manager_client.post(
+        url,
+        target_post(target, reaction="4 h", resolution="16 h", extended_resolution="20 h"),
+        follow=True,
+    )
+    assert "due times were recomputed" in response.content.decode()
+    target.refresh_from_db()
+    assert [entry["resolution"] for entry in target.history] == [8 * 3600]
+    ticket.refresh_from_db()
+    assert ticket.resolution_target == 16 * H

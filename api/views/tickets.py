@@ -21,6 +21,7 @@ from api.serializers.inputs import TicketFileSerializer, TicketFilterSerializer
 from api.serializers.tickets import SlaSerializer, TicketDetailSerializer, TicketSerializer
 from api.views.base import ApiView, TicketView
 from packages.roles import contact_of
+from tickets.models import Channel
 from tickets.selectors.access import ticket_for_user
 from tickets.services.filing import ticket_file
 
@@ -84,6 +85,7 @@ class TicketListView(ApiView):
             subject=data["subject"],
             description=data["description"],
             quota_choice=data.get("quota_choice") or None,
+            channel=Channel.API,
         )
         ticket = api_ticket_detail(
             user=request.user, ticket=ticket_for_user(request.user, ticket.pk), now=timezone.now()

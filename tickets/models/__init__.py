@@ -11,12 +11,22 @@ from .activity import (
     attachment_path,
 )
 from .notifications import OutboxMessage, QuotaNotice, SlaAlert, SlaAlertKind, SlaMetric
-from .ticket import OPEN_STATUSES, RootCause, Ticket, TicketStatus, WithdrawReason
+from .ticket import (
+    ONLINE_CHANNELS,
+    OPEN_STATUSES,
+    Channel,
+    RootCause,
+    Ticket,
+    TicketStatus,
+    WithdrawReason,
+)
 
 __all__ = [
+    "ONLINE_CHANNELS",
     "OPEN_STATUSES",
     "Attachment",
     "ChangeAction",
+    "Channel",
     "Message",
     "MessageKind",
     "OutboxMessage",

@@ -39,6 +39,19 @@ class RootCause(models.TextChoices):
     CUSTOMER_SYSTEMS = "customer_systems", _("Customer's hardware or software")
 
 
+class Channel(models.TextChoices):
+    """How a ticket reached us. Every channel ends in the same ticket, with the same SLA."""
+
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    API = "api", _("API")
+
+
+ONLINE_CHANNELS = (Channel.PHONE, Channel.CHAT)
+
+
 class Ticket(models.Model):
     """A customer's request. SLA columns are written only from the engine's results."""
 
@@ -51,6 +64,18 @@ class Ticket(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
         related_name="reported_tickets",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
+    )
+    # Phone and chat: the engineer who registered the ticket for the contact.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="registered_tickets",
+    )
+    # Online support (phone, chat) given on a contract whose package does not include it.
+    online_outside_package = models.BooleanField(
+        _("online support outside the package"), default=False
     )
     ticket_type = models.CharField(_("type"), max_length=20, choices=TicketType.choices)
     priority = models.PositiveSmallIntegerField(

@@ -21,7 +21,15 @@ from tickets.events import (
     ticket_event_emit,
     ticket_snapshot,
 )
-from tickets.models import Attachment, ChangeAction, SlaEventKind, Ticket, TicketStatus
+from tickets.models import (
+    ONLINE_CHANNELS,
+    Attachment,
+    ChangeAction,
+    Channel,
+    SlaEventKind,
+    Ticket,
+    TicketStatus,
+)
 from tickets.selectors.quota import QuotaStatus, quota_month_of, quota_status
 from tickets.services.history import history_record, type_value
 from tickets.services.notifications import notify_ticket_filed
@@ -86,8 +94,13 @@ def ticket_file(
     now: datetime | None = None,
     quota_choice: str | None = None,
     attachments: Sequence = (),
+    channel: str = Channel.PORTAL,
+    registered_by=None,
 ) -> Ticket:
     """File a ticket for the contact's organisation; start its SLA clock unless deferred.
+
+    Every channel files through here. Phone and chat name the engineer who registered the
+    ticket (``registered_by``); on a package without online support that is recorded.
 
     The contract row is locked while the quota is counted, so two filings at the same moment
     cannot both take the last unit.
@@ -123,6 +136,11 @@ def ticket_file(
         status=TicketStatus.NEW,
         opened_at=now,
         created_at=now,
+        channel=channel,
+        registered_by=registered_by,
+        online_outside_package=(
+            channel in ONLINE_CHANNELS and not contract.package.online_support
+        ),
     )
     if is_counting_type(ticket_type) and contract.package.has_quota:
         status = quota_status(contract=contract, now=now)
@@ -147,7 +165,7 @@ def ticket_file(
         [effect(Effect.DEFERRED)] if ticket.is_deferred else ticket_sla_start(ticket, now=now)
     )
     history_record(
-        ticket=ticket, actor=contact.user, at=now, action=ChangeAction.FILED,
+        ticket=ticket, actor=registered_by or contact.user, at=now, action=ChangeAction.FILED,
         new=type_value(ticket.ticket_type, ticket.priority), effects=effects,
     )
     notify_ticket_filed(ticket)

@@ -140,7 +140,6 @@ class DashboardSerializer(serializers.Serializer):
     open_now = OpenRowSerializer(many=True)
     quota = QuotaRowSerializer(many=True)
     billable = BillableRowSerializer(many=True)
-    monthly_medians = serializers.BooleanField()
 
 
 class QuotaUseSerializer(serializers.Serializer):

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
@@ -83,7 +82,6 @@ class Dashboard:
     open_now: list[OpenRow]
     quota: list[QuotaRow]
     billable: list[BillableRow]
-    monthly_medians: bool = True  # False: the trend shows no medians (too slow here)
 
 
 BREAKDOWNS = {
@@ -188,24 +186,12 @@ class _Cube:
         return found
 
 
-# SQLite: two indexed queries per month and field, ~0.2 s more at 100,000 tickets on a loaded
-# machine (bench/dashboard.py), too much of the 1 s budget: the trend shows "—" and says why.
-SQLITE_MONTHLY_MEDIANS = False
-
-
-def monthly_medians_fast() -> bool:
-    """Whether every month of the trend gets its medians (PostgreSQL: in the same query)."""
-    return connection.vendor == "postgresql" or SQLITE_MONTHLY_MEDIANS
-
-
-def period_medians(period: Period, cube: _Cube, *, per_month: bool) -> dict:
-    """Medians of the whole period (key None) and of the selected month (its index), or of
-    every month; the number of queries depends on the months, never on the tickets."""
+def period_medians(period: Period, cube: _Cube) -> dict:
+    """Medians of the whole period (key None) and of every month (its index): one query."""
     sums = cube.sums("month")
-    last = len(period.months) - 1
     months: dict = {}
     sizes: dict = {None: cube.sums(None).get(None, (None, _Sums()))[1].timed}
-    for i in range(len(period.months)) if per_month else (last,):
+    for i in range(len(period.months)):
         month = period.months[i]
         after = period.instant(add_months(month, 1))
         months[i] = Q(opened_at__gte=period.instant(month), opened_at__lt=after)
@@ -219,7 +205,7 @@ def compliance_trend(
     """One row per month of the period (months without tickets included, as zeros)."""
     cube = cube or _Cube.load(period)
     if found is None:
-        found = period_medians(period, cube, per_month=monthly_medians_fast())
+        found = period_medians(period, cube)
     sums = cube.sums("month")
     return [
         sums.get(i, (None, _Sums()))[1].row(
@@ -271,8 +257,7 @@ def dashboard_for(*, user, period: Period) -> Dashboard:
 
 def _dashboard(period: Period) -> Dashboard:
     cube = _Cube.load(period)  # every met/due figure of the page, in one scan
-    per_month = monthly_medians_fast()
-    found = period_medians(period, cube, per_month=per_month)
+    found = period_medians(period, cube)
     return Dashboard(
         period=period,
         trend=compliance_trend(period, cube, found),
@@ -281,7 +266,6 @@ def _dashboard(period: Period) -> Dashboard:
         open_now=open_now(period),
         quota=quota_usage(period),
         billable=billable_hours(period),
-        monthly_medians=per_month,
     )
 
 

@@ -7,8 +7,8 @@
   trend, breakdowns and totals are sums of that small table, whose size depends on the number
   of months, contracts and types, never on the number of tickets.
 * Medians are overall figures (the whole period, each month), never per breakdown: one
-  PERCENTILE_CONT query on PostgreSQL; on SQLite the middle rows by LIMIT/OFFSET, read in order
-  from an index on the elapsed time (the number of rows comes from the counts cube).
+  PERCENTILE_CONT query on PostgreSQL; on SQLite one compound query of the middle rows by
+  LIMIT/OFFSET, read in order from indexes (the number of rows comes from the counts cube).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    F,
     IntegerField,
     Q,
     QuerySet,
@@ -135,20 +136,14 @@ def medians(
     of the ``months`` (filters on ``qs``, the months inside the period).
 
     ``sizes`` gives each one's number of timed tickets (reaction, resolution), which the
-    counts cube already knows. PostgreSQL: one query, PERCENTILE_CONT ... FILTER per scope.
-    SQLite: per scope and field, the one or two middle values by ORDER BY ... LIMIT/OFFSET,
-    read in order from an index instead of sorting the period's tickets.
+    counts cube already knows. One query either way. PostgreSQL: PERCENTILE_CONT ... FILTER
+    per scope. SQLite: per scope and field, the middle values by ORDER BY ... LIMIT/OFFSET, read
+    in order from an index instead of sorting the period's tickets, all in one UNION ALL.
     """
     scopes = {None: period, **months}
     if connection.vendor == "postgresql":
         return _medians_postgresql(qs.filter(period, REACTION_TIMED | RESOLUTION_TIMED), scopes)
-    return {
-        key: tuple(
-            _mean(_middle(qs.filter(condition, scope), name, _index(key, index), n)) if n else None
-            for (name, condition, index), n in zip(TIMED, sizes[key], strict=True)
-        )
-        for key, scope in scopes.items()
-    }
+    return _medians_sqlite(qs, scopes, sizes)
 
 
 def _index(key: Hashable, period_index: str) -> str:
@@ -165,11 +160,44 @@ def _medians_postgresql(qs: QuerySet, scopes: dict[Hashable, Q]) -> Medians:
     return {key: (found[f"m{i}_0"], found[f"m{i}_1"]) for i, key in enumerate(scopes)}
 
 
-def _middle(qs: QuerySet, field_name: str, index: str, n: int) -> list[timedelta]:
-    """SQLite: the middle one (n odd) or two (n even) values of ``field_name`` among the ``n``
-    rows of ``qs``, read in order from ``index``."""
-    middle = qs.order_by(field_name).values(field_name)[(n - 1) // 2 : n // 2 + 1]
-    return [row[field_name] for row in indexed_values(middle, index)]
+def _medians_sqlite(qs: QuerySet, scopes: dict[Hashable, Q], sizes: dict) -> Medians:
+    """One compound statement: per scope and field, the one (n odd) or two (n even) middle
+    values by ORDER BY ... LIMIT/OFFSET, each part read in order from its index."""
+    parts, params, keys = [], [], list(scopes)
+    for k, key in enumerate(keys):
+        for j, ((field_name, condition, index), n) in enumerate(
+            zip(TIMED, sizes[key], strict=True)
+        ):
+            if not n:
+                continue
+            middle = (
+                qs.filter(condition, scopes[key])
+                .annotate(scope=Value(k), field=Value(j), value=F(field_name))
+                .order_by(field_name)
+                .values("scope", "field", "value")[(n - 1) // 2 : n // 2 + 1]
+            )
+            sql, part_params = middle.query.get_compiler(using=middle.db).as_sql()
+            # the SQL is Django's own compiled query, its values all parameters
+            parts.append(f"SELECT * FROM ({_through_index(sql, _index(key, index))})")  # noqa: S608
+            params.extend(part_params)
+    found: dict[tuple[int, int], list[timedelta]] = {}
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for k, j, value in cursor.fetchall():
+                found.setdefault((k, j), []).append(timedelta(microseconds=value))
+    return {
+        key: tuple(_mean(found.get((k, j), [])) for j in range(len(TIMED)))
+        for k, key in enumerate(keys)
+    }
+
+
+def _through_index(sql: str, index: str) -> str:
+    """SQLite: make a query of the tickets table read them through ``index``."""
+    table = connection.ops.quote_name("tickets_ticket")
+    if sql.count(f"FROM {table} ") != 1:
+        raise ValueError(f"unexpected dashboard query: {sql}")
+    return sql.replace(f"FROM {table} ", f"FROM {table} INDEXED BY {index} ")
 
 
 def indexed_values(qs: QuerySet, index: str) -> list[dict]:
@@ -183,10 +211,7 @@ def indexed_values(qs: QuerySet, index: str) -> list[dict]:
         return list(qs)
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
-    table = connection.ops.quote_name(qs.model._meta.db_table)
-    if sql.count(f"FROM {table} ") != 1:
-        raise ValueError(f"unexpected dashboard query: {sql}")
-    sql = sql.replace(f"FROM {table} ", f"FROM {table} INDEXED BY {index} ")
+    sql = _through_index(sql, index)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]

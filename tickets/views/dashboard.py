@@ -24,7 +24,6 @@ from tickets.selectors.dashboard import (
     Period,
     dashboard_for,
     dashboard_table,
-    monthly_medians_fast,
 )
 
 
@@ -155,19 +154,14 @@ def _csv_table(table: str, rows: list, period: Period) -> tuple[list[str], list[
     reaction, resolution = _("Reaction"), _("Resolution")
     medians = [_("Median reaction, business hours"), _("Median resolution, business hours")]
     if table == "monthly":
-        with_medians = monthly_medians_fast()  # else not computed: no columns, not empty ones
         header = [_("Month"), *_ratio_header(reaction), *_ratio_header(resolution)]
-        withdrawn = [_("Withdrawn")]
-        return header + (medians if with_medians else []) + withdrawn, [
+        return [*header, *medians, _("Withdrawn")], [
             [
                 row.label,
                 *_ratio_cells(row.reaction),
                 *_ratio_cells(row.resolution),
-                *(
-                    [_cell(row.median_reaction), _cell(row.median_resolution)]
-                    if with_medians
-                    else []
-                ),
+                _cell(row.median_reaction),
+                _cell(row.median_resolution),
                 str(row.withdrawn),
             ]
             for row in rows

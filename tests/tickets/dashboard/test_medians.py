@@ -1,7 +1,7 @@
 """Median reaction and resolution business time: overall figures, recomputed from the specs.
 
-The page shows them for the whole period and the selected month (customer filter applied) and,
-where the database computes them fast enough, per month in the trend table and its CSV.
+The page shows them for the whole period, the selected month (customer filter applied) and each
+month of the trend table and its CSV, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.tickets.dashboard.conftest import SPECS, Spec
@@ -88,14 +89,13 @@ def test_breakdown_tables_have_no_medians(known_tickets, manager_client):
         assert "median" not in body.lower()
 
 
-def test_monthly_medians_in_the_trend_and_its_csv(known_tickets, manager_client, monkeypatch):
-    # given the per-month medians on (PostgreSQL always; SQLite when switched on)
-    monkeypatch.setattr(selectors, "SQLITE_MONTHLY_MEDIANS", True)
+def test_monthly_medians_in_the_trend_and_its_csv(known_tickets, manager_client):
+    # given tickets opened over four months (Kyiv months), on either database
     params = {"from_month": "2026-08", "to_month": "2026-11"}
     # when the manager downloads the monthly table
     rows = csv_rows(manager_client.get(reverse("tickets:dashboard_csv", args=["monthly"]), params))
     html = manager_client.get(reverse("tickets:dashboard"), params).content.decode()
-    # then each month shows the medians of the tickets opened in it (Kyiv months)
+    # then each month shows the medians of the tickets opened in it
     assert [row["Month"] for row in rows] == ["2026-08", "2026-09", "2026-10", "2026-11"]
     for row in rows:
         month = [s for s in SPECS if opened(s) and f"{month_of(s):%Y-%m}" == row["Month"]]
@@ -107,18 +107,39 @@ def test_monthly_medians_in_the_trend_and_its_csv(known_tickets, manager_client,
         cells = re.search(rf'<tr data-key="{row["Month"]}">(.*?)</tr>', html, re.S).group(1)
         shown = re.findall(r'<td class="median-(?:reaction|resolution)">([^<]*)</td>', cells)
         assert shown == [value or "—" for value in expected]
-    assert 'id="monthly-medians-note"' not in html
+    # and no note says they are missing
+    assert "monthly-medians-note" not in html
+    assert "Medians per month are shown" not in html
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL computes them always")
-def test_sqlite_without_monthly_medians_says_so(known_tickets, manager_client, monkeypatch):
-    # given SQLite with the per-month medians off (too slow at scale)
-    monkeypatch.setattr(selectors, "SQLITE_MONTHLY_MEDIANS", False)
-    html = manager_client.get(reverse("tickets:dashboard"), PERIOD).content.decode()
-    rows = csv_rows(manager_client.get(reverse("tickets:dashboard_csv", args=["monthly"]), PERIOD))
-    # then the trend says why it shows none, the CSV has no empty median columns...
-    assert 'id="monthly-medians-note"' in html
-    assert not any("Median" in column for column in rows[0])
-    # ...and the period's and month's medians are still there
-    shown = page_medians(html)
-    assert shown["month"] == medians_of([s for s in SPECS if in_month(s)])
+@pytest.mark.parametrize("customer", ["a", "b"])
+def test_monthly_medians_of_one_customer(known_tickets, manager_client, customer):
+    params = {"from_month": "2026-08", "to_month": "2026-11"}
+    params["customer"] = known_tickets[customer].customer_id
+    rows = csv_rows(manager_client.get(reverse("tickets:dashboard_csv", args=["monthly"]), params))
+    for row in rows:
+        month = [
+            s
+            for s in SPECS
+            if s.customer == customer and opened(s) and f"{month_of(s):%Y-%m}" == row["Month"]
+        ]
+        assert (
+            row["Median reaction, business hours"],
+            row["Median resolution, business hours"],
+        ) == medians_of(month)
+
+
+def test_the_medians_take_one_query_whatever_the_months(known_tickets, manager_client):
+    # given a 12-month period and a 1-month one
+    counts = {}
+    spans = {"one": {"from_month": "2026-10", "to_month": "2026-10"}, "twelve": PERIOD}
+    for span, params in spans.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert manager_client.get(reverse("tickets:dashboard"), params).status_code == 200
+        counts[span] = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if "_elapsed" in q["sql"] and ("PERCENTILE_CONT" in q["sql"] or "LIMIT" in q["sql"])
+        ]
+    # then each renders its medians, period and every month, in one statement
+    assert len(counts["one"]) == len(counts["twelve"]) == 1

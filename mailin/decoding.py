@@ -91,7 +91,10 @@ def file_name_text(name) -> str:
     quoted parameter (non-standard but common), raw 8-bit; never a path."""
     if isinstance(name, tuple):  # (charset, language, value) left undecoded by the parser
         charset, _language, raw = name
-        name = bytes_to_text(raw.encode("latin-1", "surrogateescape"), charset)
+        try:
+            name = bytes_to_text(raw.encode("latin-1", "surrogateescape"), charset)
+        except UnicodeEncodeError:  # already text
+            name = raw
     elif name is not None and not isinstance(name, str):  # a compat32 Header
         name = str(name)
     text = header_text(name) if ENCODED_WORD.search(name or "") else raw_header_text(name or "")

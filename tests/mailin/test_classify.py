@@ -35,7 +35,8 @@ def test_a_bounce_that_also_says_auto_submitted_is_a_bounce():
 
 def test_multipart_report_is_a_bounce_whoever_sends_it():
     raw = (b"From: someone@x.test\nSubject: hi\nContent-Type: multipart/report; "
-           b"report-type=delivery-status; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n")
+           b"report-type=delivery-status; boundary=b\n\n"
+           b"--b\nContent-Type: text/plain\n\nx\n--b--\n")
     assert classify(parse(raw), own_addresses=OWN)[0] == BOUNCE
 
 

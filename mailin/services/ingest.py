@@ -36,6 +36,9 @@ class IngestResult:
     subject: str
     reason: str
 
+    def __post_init__(self) -> None:
+        self.outcome = str(self.outcome)  # "ticket", not Outcome.TICKET, in every output
+
     def as_dict(self) -> dict:
         return asdict(self)
 

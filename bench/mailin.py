@@ -78,8 +78,13 @@ def run() -> None:
     print(f"== mail_ingest, {TOTAL:,} messages on {connection.vendor}")
     for label in ("new mail", "the same again (duplicates)"):
         outcomes: dict[str, int] = {}
-        queries = []
-        with connection.execute_wrapper(lambda run, sql, *a: queries.append(1) or run(sql, *a)):
+        queries: list[int] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(1)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             began = time.perf_counter()
             for raw in mails:
                 result = mail_ingest(raw=raw, source="bench", now=now)

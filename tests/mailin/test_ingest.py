@@ -11,6 +11,7 @@ from sla.models import TicketType
 from tests import factories
 from tests.mailin.conftest import ALICE, eml
 from tickets.models import Channel, Message, MessageKind, OutboxMessage, Ticket
+from tickets.selectors.quota import quota_month_of
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_quota_past_the_limit_defers_and_tells_how_to_make_it_billable(alice, co
     for _ in range(limit):
         factories.TicketFactory(customer=contract.customer, contract=contract,
                                 reporter=alice.user, ticket_type=TicketType.SERVICE_REQUEST,
-                                priority=None, quota_month=now.date().replace(day=1))
+                                priority=None, quota_month=quota_month_of(now, contract.time_zone))
     result = ingest(eml("tag_sr.eml"), now)
     ticket = Ticket.objects.get(pk=result.ticket)
     assert ticket.is_deferred and "deferred" in result.reason
@@ -189,3 +190,16 @@ def test_the_portals_own_message_coming_back_is_a_loop(alice, now):
     raw = f"From: someone@else.test\nMessage-ID: {sent.message_id}\nSubject: x\n\nx\n".encode()
     assert ingest(raw, now).outcome == Outcome.AUTO_REPLY
 
+
+
+def test_the_deferral_notice_is_in_the_contacts_language(alice, contract, now):
+    alice.language = "uk"
+    alice.save()
+    for _ in range(contract.package.monthly_request_quota):
+        factories.TicketFactory(customer=contract.customer, contract=contract,
+                                reporter=alice.user, ticket_type=TicketType.SERVICE_REQUEST,
+                                priority=None, quota_month=quota_month_of(now, contract.time_zone))
+    ticket = Ticket.objects.get(pk=ingest(eml("tag_sr.eml"), now).ticket)
+    notice = OutboxMessage.objects.get(dedupe_key=f"mailin:deferred:{ticket.pk}")
+    assert notice.subject.startswith(f"[#{ticket.pk}] Відкладено на наступний місяць")
+    assert "Подати зараз як платний" in notice.body

@@ -47,11 +47,12 @@ def test_mailbox_url():
         MailboxConfig.from_url("pop3://x")
 
 
-def test_the_original_message_downloads_for_staff_only(superuser_client, contact_client, now):
+def test_the_original_message_downloads_for_staff_only(engineer_client, superuser_client,
+                                                       contact_client, now):
     mail_ingest(raw=eml("plain_p1.eml"), now=now)
     kept = InboundMessage.objects.get()
     url = reverse("admin:mailin_inboundmessage_raw", args=[kept.pk])
-    response = superuser_client.get(url)
+    response = engineer_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "message/rfc822"
     assert response.content == eml("plain_p1.eml")
     assert contact_client.get(url).status_code == 302  # to the admin login, nothing shown

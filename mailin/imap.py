@@ -14,6 +14,7 @@ from mailin.services.ingest import mail_ingest
 
 logger = logging.getLogger(__name__)
 BATCH = 50  # messages per poll; the next poll takes the rest
+TIMEOUT = 60  # seconds a silent server may hang a poll (the lock outlives it)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class MailboxConfig:
     def connect(self):
         box = MailBox if self.secure else MailBoxUnencrypted
         kwargs = {"port": self.port} if self.port else {}
-        return box(self.host, **kwargs).login(self.user, self.password, initial_folder=self.folder)
+        client = box(self.host, timeout=TIMEOUT, **kwargs)
+        return client.login(self.user, self.password, initial_folder=self.folder)
 
 
 def mailbox_poll(url: str, *, done_folder: str = "", limit: int = BATCH) -> int:

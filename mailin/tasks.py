@@ -1,5 +1,6 @@
 """The mailbox poll beat runs: a thin adapter over ``mailin.imap.mailbox_poll``."""
 
+import imaplib
 import logging
 
 from celery import shared_task
@@ -22,5 +23,9 @@ def mail_poll() -> int:
         return 0
     try:
         return mailbox_poll(settings.MAIL_IN_URL, done_folder=settings.MAIL_IN_DONE_FOLDER)
+    except (OSError, imaplib.IMAP4.error, ValueError) as exc:
+        # the mail server is down or refuses us: what is waiting stays there for the next poll
+        logger.warning("mailbox poll failed: %r", exc)
+        return 0
     finally:
         cache.delete(LOCK)

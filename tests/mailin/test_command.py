@@ -71,6 +71,19 @@ def test_an_unreadable_maildir_exits_2(db, tmp_path, capsys):
     assert not InboundMessage.objects.exists()
 
 
+def test_a_database_failure_exits_1_with_one_line(monkeypatch, capsys):
+    from django.db import OperationalError
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("mailin.management.commands.mail_ingest.mail_ingest", down)
+    code, lines = run(str(FIXTURES / "plain_p1.eml"))
+    assert (code, lines) == (1, [])
+    err = capsys.readouterr().err
+    assert "the database failed (connection refused)" in err and "Traceback" not in err
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_closed_pipe_ends_quietly(tmp_path):
     """A real process: ``mail_ingest ... | head -1`` prints no traceback."""

@@ -39,6 +39,12 @@ def test_the_poll_reads_the_configured_mailbox_once_at_a_time(settings, monkeypa
     assert calls == [("imap://u:p@127.0.0.1:1/INBOX", "Done")]
 
 
+def test_a_mail_server_that_is_down_is_a_warning_not_a_crash(settings, caplog):
+    settings.MAIL_IN_URL = "imap://u:p@127.0.0.1:9/INBOX"  # the discard port: nothing listens
+    assert tasks.mail_poll() == 0
+    assert "mailbox poll failed" in caplog.text
+
+
 def test_mailbox_url():
     config = MailboxConfig.from_url("imaps://support%40x.test:p%40ss@imap.x.test:993/Support")
     assert (config.secure, config.host, config.port, config.user, config.password,

@@ -1,7 +1,10 @@
 """Headers and bodies in the charsets and encodings real mail uses, and names of files."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mailin.classify import classify
 from mailin.decoding import bytes_to_text, file_name_text, header_text
 from mailin.html_text import html_to_text
 from mailin.parsing import parse
@@ -105,3 +108,19 @@ def test_an_mbox_from_line_is_dropped():
 def test_message_without_id_gets_a_stable_hash_key():
     assert parse(eml("no_message_id.eml")).key == parse(eml("no_message_id.eml")).key
     assert parse(eml("plain_p1.eml")).key == "<p1@customer.test>"
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_parse_without_raising(raw):
+    mail = parse(raw)
+    classify(mail, own_addresses=set())
+    assert isinstance(mail.subject, str) and isinstance(mail.text, str)
+
+
+@given(st.integers(0, 4000), st.binary(min_size=1, max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_a_damaged_real_message_still_parses(at, junk):
+    raw = eml("attachments.eml")
+    mail = parse(raw[:at] + junk + raw[at:])
+    assert isinstance(mail.text, str) and all(isinstance(f.content, bytes) for f in mail.files)

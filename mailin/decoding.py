@@ -58,7 +58,11 @@ def raw_header_text(value: str) -> str:
 
 def header_text(value) -> str:
     """A header's readable text: encoded words (RFC 2047, any charset, even wrong ones) and
-    raw 8-bit decoded, folding removed."""
+    raw 8-bit decoded, folding and control characters (NUL, which PostgreSQL refuses) removed."""
+    return "".join(ch for ch in _header_text(value) if ch.isprintable())
+
+
+def _header_text(value) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):  # an email.header.Header from compat32

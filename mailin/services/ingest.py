@@ -101,10 +101,10 @@ def _decide(mail: ParsedMail, *, now: datetime):
     if sender.is_staff:
         return (Outcome.REJECTED, None,
                 "sent from a staff address: engineers answer in the portal, not by mail")
-    distrusted = sender.contact is not None and dmarc_failed(mail)
-    if sender.contact is None or distrusted:
-        why = "dmarc=fail: not trusted as the contact" if distrusted else sender.why
-        answered = not distrusted and unknown_sender_answer(
+    forged = dmarc_failed(mail)  # the From address is not the sender's: never write to it
+    if sender.contact is None or forged:
+        why = "dmarc=fail: not trusted as the contact" if forged else sender.why
+        answered = not forged and unknown_sender_answer(
             address=mail.from_address, subject=mail.subject, now=now)
         note = "; answered" if answered else "; not answered"
         return Outcome.UNKNOWN_SENDER, None, why + note + defects

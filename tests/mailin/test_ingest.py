@@ -203,3 +203,10 @@ def test_the_deferral_notice_is_in_the_contacts_language(alice, contract, now):
     notice = OutboxMessage.objects.get(dedupe_key=f"mailin:deferred:{ticket.pk}")
     assert notice.subject.startswith(f"[#{ticket.pk}] Відкладено на наступний місяць")
     assert "Подати зараз як платний" in notice.body
+
+
+def test_control_characters_never_reach_the_database(alice, now):
+    raw = (b"From: alice@customer.test\nSubject: =?utf-8?Q?Calls=00_drop?=\x01\n"
+           b"Message-ID: <nul@customer.test>\n\nText with a NUL\x00 byte.\n")
+    ticket = Ticket.objects.get(pk=ingest(raw, now).ticket)
+    assert ticket.subject == "Calls drop" and "\x00" not in ticket.description

@@ -10,7 +10,7 @@ HISTORY_START = re.compile(
     r"-{2,}\s*(original message|ursprüngliche nachricht|исходное сообщение|"
     r"оригінальне повідомлення|forwarded message)\s*-{2,}"
     r"|_{10,}"
-    r"|on\s.{1,200}\swrote:?"
+    r"|on\s.{1,200}\swrote:"
     r"|am\s.{1,200}\sschrieb.{0,100}:"
     r"|.{1,200}\s(пише|написав|написала|написал|написал\(а\)|wrote)\s*:"
     r"|(from|від|от|von):\s.+"
@@ -23,9 +23,11 @@ def strip_quoted(text: str) -> str:
     """Cut at the first line that opens the quoted history, drop quoted (``>``) lines and a
     trailing signature separator. Returns the whole text if that would leave nothing."""
     kept: list[str] = []
-    for line in text.splitlines():
-        if HISTORY_START.match(line):
-            break
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        joined = f"{line} {lines[index + 1]}" if index + 1 < len(lines) else line
+        if HISTORY_START.match(line) or (line.strip() and HISTORY_START.match(joined)):
+            break  # (a client may wrap "On …, X <address> wrote:" over two lines)
         if line.lstrip().startswith(">"):
             continue
         kept.append(line)

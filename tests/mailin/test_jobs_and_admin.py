@@ -1,6 +1,9 @@
 """The beat job that polls the mailbox, its schedule, and the staff-only original message."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -8,14 +11,23 @@ from mailin import tasks
 from mailin.imap import MailboxConfig
 from mailin.models import InboundMessage
 from mailin.services.ingest import mail_ingest
+from portal.celery import app
 from tests.mailin.conftest import eml
+
+seed = importlib.import_module("mailin.migrations.0002_seed_mail_poll").seed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_poll_is_scheduled_often_enough_for_a_p1():
+    PeriodicTask.objects.filter(task="mailin.tasks.mail_poll").delete()
+    seed(apps, None)
+    seed(apps, None)  # idempotent
     job = PeriodicTask.objects.get(task="mailin.tasks.mail_poll")
     assert job.enabled and job.interval.period == "seconds" and job.interval.every <= 30
+    assert job.expire_seconds < job.interval.every  # a missed poll is dropped, not piled up
+    app.loader.import_default_modules()
+    assert app.tasks[job.task].acks_late
 
 
 def test_no_mailbox_configured_means_no_poll(settings, monkeypatch):

@@ -10,7 +10,7 @@ from packages.models import ComponentKind
 from sla.models import TicketType
 from tests import factories
 from tests.mailin.conftest import ALICE, eml
-from tickets.models import Channel, Message, MessageKind, OutboxMessage, Ticket
+from tickets.models import Channel, Message, MessageKind, OutboxMessage, Ticket, TicketStatus
 from tickets.selectors.quota import quota_month_of
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +210,28 @@ def test_control_characters_never_reach_the_database(alice, now):
            b"Message-ID: <nul@customer.test>\n\nText with a NUL\x00 byte.\n")
     ticket = Ticket.objects.get(pk=ingest(raw, now).ticket)
     assert ticket.subject == "Calls drop" and "\x00" not in ticket.description
+
+
+def _ended(alice, contract, now, **fields):
+    return factories.TicketFactory(contract=contract, reporter=alice.user, **fields)
+
+
+def test_a_reply_to_a_resolved_ticket_that_can_reopen_is_not_added_and_says_why(
+        alice, contract, now):
+    ticket = _ended(alice, contract, now, status=TicketStatus.RESOLVED, resolved_at=now)
+    result = ingest(eml("tag_reply_template.eml", TICKET=str(ticket.pk)), now)
+    assert (result.outcome, result.ticket) == (Outcome.REJECTED, None)
+    assert not Message.objects.filter(ticket=ticket).exists()
+    notice = OutboxMessage.objects.get(ticket=ticket, recipients=[ALICE])
+    assert "reopen" in notice.body and notice.auto_submitted
+    assert Ticket.objects.count() == 1
+
+
+def test_a_reply_to_a_closed_ticket_files_a_follow_up(alice, contract, now):
+    ticket = _ended(alice, contract, now, status=TicketStatus.CLOSED,
+                    resolved_at=now - dt.timedelta(days=30), closed_at=now)
+    result = ingest(eml("tag_reply_template.eml", TICKET=str(ticket.pk)), now)
+    follow_up = Ticket.objects.get(pk=result.ticket)
+    assert result.outcome == Outcome.TICKET and follow_up.pk != ticket.pk
+    assert f"#{ticket.pk}" in follow_up.description
+    assert f"[#{ticket.pk}]" not in follow_up.subject

@@ -37,6 +37,7 @@ AUTO_HEADERS = (
     "X-Mailman-Version", "X-Ms-Exchange-Generated-Message-Source", "X-Campaign",
     "X-Bulkmail", "X-Mailer-Daemon", "X-Loop",
 )
+AUTO_HEADER_WORDS = re.compile(r"auto-?repl|auto-?respon|vacation|out-?of-?office", re.I)
 LIST_HEADERS = ("List-Id", "List-Unsubscribe", "List-Post", "List-Help", "List-Subscribe",
                 "List-Owner", "List-Archive")
 
@@ -71,6 +72,9 @@ def auto_reason(mail: ParsedMail, *, own_addresses: set[str]) -> str:
         return f"Precedence: {precedence}"
     for name in LIST_HEADERS + AUTO_HEADERS:
         if message.get(name) is not None:
+            return f"{name} header"
+    for name in message:  # header names; a vendor's own: X-Yandex-Autoreply, X-Vacation-Notice …
+        if AUTO_HEADER_WORDS.search(name):
             return f"{name} header"
     if mail.from_address and mail.from_address in own_addresses:
         return "sent by the portal itself (loop)"

@@ -48,3 +48,8 @@ def test_mail_from_the_portal_itself_is_a_loop():
 def test_dmarc_fail_is_noticed():
     assert dmarc_failed(parse(eml("dmarc_fail.eml")))
     assert not dmarc_failed(parse(eml("plain_p1.eml")))
+
+
+def test_a_vendors_own_vacation_header():
+    raw = b"From: a@x.test\nX-Yandex-Autoreply: yes\nSubject: away\n\nx\n"
+    assert classify(parse(raw), own_addresses=OWN) == (AUTO_REPLY, "X-Yandex-Autoreply header")

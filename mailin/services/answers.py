@@ -21,15 +21,25 @@ def _portal(path: str = "") -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def _languages() -> list[str]:
+    """The default language first, then the others."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return sorted(codes, key=lambda code: code != settings.LANGUAGE_CODE)
+
+
 def unknown_sender_answer(*, address: str, subject: str, now: datetime) -> bool:
     """Tell an unknown sender how to reach us, once a day per address (the outbox's dedupe
     key makes that a database fact). Returns whether a note was queued."""
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "mailin/email/unknown_sender.txt",
-            {"subject": subject, "portal_url": _portal("/")},
-        )
-        title = _("Your message to support was not registered")
+    bodies, titles = [], []
+    for code in _languages():  # we do not know theirs: every language the portal speaks
+        with translation.override(code):
+            bodies.append(render_to_string(
+                "mailin/email/unknown_sender.txt",
+                {"subject": subject, "portal_url": _portal("/")},
+            ).strip())
+            titles.append(_("Your message to support was not registered"))
+    body = ("\n\n" + "-" * 40 + "\n\n").join(bodies) + "\n"
+    title = " / ".join(dict.fromkeys(titles))
     queued = outbox_enqueue(
         recipients=[address], subject=title, body=body,
         dedupe_key=f"mailin:unknown:{address.lower()}:{now.date().isoformat()}"[:200],

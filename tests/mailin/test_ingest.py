@@ -101,6 +101,9 @@ def test_unknown_sender_gets_one_answer_a_day(db, now):
     assert {first.outcome, second.outcome, next_day.outcome} == {Outcome.UNKNOWN_SENDER}
     answers = OutboxMessage.objects.filter(recipients=[ALICE])
     assert answers.count() == 2 and all(a.auto_submitted for a in answers)
+    # the sender's language is unknown: the answer is in English and in Ukrainian
+    assert "not registered" in answers[0].subject and "не зареєстровано" in answers[0].subject
+    assert "invite you" in answers[0].body and "запросити вас" in answers[0].body
     assert not Ticket.objects.exists()
     assert InboundMessage.objects.filter(outcome=Outcome.UNKNOWN_SENDER).count() == 3
 

@@ -238,7 +238,6 @@ MAIL_IN_URL = env.str("MAIL_IN_URL", default="")
 MAIL_IN_DONE_FOLDER = env.str("MAIL_IN_DONE_FOLDER", default="Processed")
 MAIL_IN_MAX_BYTES = env.int("MAIL_IN_MAX_BYTES", default=30 * 1024 * 1024)
 MAIL_IN_COMPONENT = env.str("MAIL_IN_COMPONENT", default="")
-MAIL_IN_POLL_SECONDS = env.int("MAIL_IN_POLL_SECONDS", default=15)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Product rules that operations may tune.

@@ -5,6 +5,7 @@ be acknowledged on the server) only once its outcome has committed."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from mailin.services.mail_tickets import reply_or_ticket
 from tickets.models import OutboxMessage
 from tickets.services.mail_format import support_address
 
+logger = logging.getLogger(__name__)
 HEAD_KEEP = 256 * 1024  # of a message over the cap, this much is kept (its header and more)
 SNIFF_ID = re.compile(rb"^message-id:[ \t]*(<[^<>\s]+>)", re.I | re.M)
 
@@ -68,6 +70,8 @@ def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) ->
         outcome, ticket, reason = _decide(mail, now=now)
         record.outcome, record.ticket, record.reason = outcome, ticket, reason
         record.save(update_fields=["outcome", "ticket", "reason"])
+    logger.info("inbound mail %s from %s: %s %s (%s)", mail.message_id or mail.key,
+                mail.from_address or "?", outcome, ticket.reference if ticket else "", reason)
     return IngestResult(source, mail.message_id, outcome, ticket.pk if ticket else None,
                         mail.subject, reason)
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -25,6 +25,9 @@ from tickets.models import OutboxMessage
 from tickets.services.mail_format import support_address
 
 logger = logging.getLogger(__name__)
+# Failures of the database itself, not of one message: they propagate, so the message is left
+# where it is (IMAP, maildir) and read again once the database is back.
+OUTAGES = (OperationalError, InterfaceError)
 HEAD_KEEP = 256 * 1024  # of a message over the cap, this much is kept (its header and more)
 SNIFF_ID = re.compile(rb"^message-id:[ \t]*(<[^<>\s]+>)", re.I | re.M)
 
@@ -51,8 +54,9 @@ def own_addresses() -> set[str]:
 
 
 def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) -> IngestResult:
-    """Handle one message; never raises for anything in the message itself. A database that
-    is down does raise: the caller then leaves the message where it is."""
+    """Handle one message; never raises for anything in the message itself (nor for a defect
+    of ours on it: the message is then kept as rejected, with the error). A database that is
+    down does raise: the caller then leaves the message where it is."""
     now = now or timezone.now()
     if len(raw) > settings.MAIL_IN_MAX_BYTES:
         return _keep_oversized(raw, source=source, now=now)
@@ -67,7 +71,15 @@ def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) ->
         if record is None:
             return IngestResult(source, mail.message_id, Outcome.DUPLICATE, None,
                                 mail.subject, "already received")
-        outcome, ticket, reason = _decide(mail, now=now)
+        try:
+            with transaction.atomic():
+                outcome, ticket, reason = _decide(mail, now=now)
+        except OUTAGES:
+            raise  # the database is away: nothing recorded, the message stays to be read again
+        except Exception as exc:  # a defect of ours on this message: keep it, do not block
+            logger.exception("inbound mail %s could not be handled", mail.key)
+            outcome, ticket = Outcome.REJECTED, None
+            reason = f"not handled (an error of the portal): {exc.__class__.__name__}: {exc}"
         record.outcome, record.ticket, record.reason = outcome, ticket, reason
         record.save(update_fields=["outcome", "ticket", "reason"])
     logger.info("inbound mail %s from %s: %s %s (%s)", mail.message_id or mail.key,

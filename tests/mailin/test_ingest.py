@@ -238,3 +238,27 @@ def test_a_reply_to_a_closed_ticket_files_a_follow_up(alice, contract, now):
     assert result.outcome == Outcome.TICKET and follow_up.pk != ticket.pk
     assert f"#{ticket.pk}" in follow_up.description
     assert f"[#{ticket.pk}]" not in follow_up.subject
+
+
+def test_a_defect_of_ours_on_one_message_keeps_it_rejected_instead_of_blocking(
+        alice, now, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("mailin.services.ingest.reply_or_ticket", broken)
+    result = ingest(eml("plain_p1.eml"), now)
+    assert result.outcome == Outcome.REJECTED and "RuntimeError: a bug" in result.reason
+    assert InboundMessage.objects.get().outcome == Outcome.REJECTED
+    assert not Ticket.objects.exists()
+
+
+def test_a_database_outage_propagates_and_records_nothing(alice, now, monkeypatch):
+    from django.db import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("gone")
+
+    monkeypatch.setattr("mailin.services.ingest.reply_or_ticket", down)
+    with pytest.raises(OperationalError):
+        ingest(eml("plain_p1.eml"), now)
+    assert not InboundMessage.objects.exists()

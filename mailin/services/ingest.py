@@ -111,7 +111,8 @@ def _decide(mail: ParsedMail, *, now: datetime):
     if kind:
         return kind, None, why
     if not mail.from_address:
-        return Outcome.REJECTED, None, "no sender address"
+        return Outcome.REJECTED, None, ("empty message" if not mail.message.keys()
+                                        and not mail.text else "no sender address")
     defects = f" (MIME defects: {', '.join(mail.defects)})" if mail.defects else ""
     sender = sender_of(mail.from_address, at=now)
     if sender.is_staff:

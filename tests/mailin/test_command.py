@@ -53,6 +53,11 @@ def test_standard_input(alice):
     assert code == 0 and lines[0]["outcome"] == "ticket" and lines[0]["source"] == "-"
 
 
+def test_empty_standard_input_is_an_empty_message(db):
+    code, lines = run(stdin=b"")
+    assert code == 0 and (lines[0]["outcome"], lines[0]["reason"]) == ("rejected", "empty message")
+
+
 def test_maildir_new_messages_are_moved_to_cur(alice, tmp_path):
     for sub in ("new", "cur", "tmp"):
         (tmp_path / sub).mkdir()

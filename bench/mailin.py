@@ -48,21 +48,48 @@ def corpus(senders: list[str], first_ticket: int) -> list[bytes]:
         kind = i % 20
         sender = senders[i % len(senders)]
         if kind < 11:
-            mails.append(_mail(i, sender=sender, subject=f"[P{2 + i % 2}] Calls drop {i}",
-                               body="Все вхідні дзвінки обриваються.\n" * 5))
+            mails.append(
+                _mail(
+                    i,
+                    sender=sender,
+                    subject=f"[P{2 + i % 2}] Calls drop {i}",
+                    body="Все вхідні дзвінки обриваються.\n" * 5,
+                )
+            )
         elif kind < 13:
-            mails.append(_mail(i, sender=senders[0], subject=f"Re: [#{first_ticket}] Calls drop",
-                               body="Still broken.\n\nOn Monday Support wrote:\n> quoted\n"))
+            mails.append(
+                _mail(
+                    i,
+                    sender=senders[0],
+                    subject=f"Re: [#{first_ticket}] Calls drop",
+                    body="Still broken.\n\nOn Monday Support wrote:\n> quoted\n",
+                )
+            )
         elif kind < 16:
-            mails.append(_mail(i, sender=f"stranger{i}@elsewhere.test", subject="Hello",
-                               body="Who are you?\n"))
+            mails.append(
+                _mail(
+                    i, sender=f"stranger{i}@elsewhere.test", subject="Hello", body="Who are you?\n"
+                )
+            )
         elif kind < 18:
-            mails.append(_mail(i, sender=sender, subject="Out of office", body="Away.\n",
-                               **{"Auto-Submitted": "auto-replied"}))
+            mails.append(
+                _mail(
+                    i,
+                    sender=sender,
+                    subject="Out of office",
+                    body="Away.\n",
+                    **{"Auto-Submitted": "auto-replied"},
+                )
+            )
         else:
-            mails.append(_mail(i, sender="MAILER-DAEMON@mx.test",
-                               subject="Undelivered Mail Returned to Sender",
-                               body="Your message could not be delivered.\n"))
+            mails.append(
+                _mail(
+                    i,
+                    sender="MAILER-DAEMON@mx.test",
+                    subject="Undelivered Mail Returned to Sender",
+                    body="Your message could not be delivered.\n",
+                )
+            )
     return mails
 
 
@@ -90,7 +117,9 @@ def run() -> None:
                 result = mail_ingest(raw=raw, source="bench", now=now)
                 outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
             elapsed = time.perf_counter() - began
-        print(f"   {label}: {TOTAL / elapsed:,.0f} messages/s ({elapsed:.1f} s, "
-              f"{len(queries) / TOTAL:.0f} queries a message) {dict(sorted(outcomes.items()))}")
+        print(
+            f"   {label}: {TOTAL / elapsed:,.0f} messages/s ({elapsed:.1f} s, "
+            f"{len(queries) / TOTAL:.0f} queries a message) {dict(sorted(outcomes.items()))}"
+        )
     InboundMessage.objects.all().delete()
     Ticket.objects.all().delete()

@@ -19,8 +19,19 @@ class InboundMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     list_select_related = ("ticket",)
     exclude = ("raw",)
-    readonly_fields = ("key", "message_id", "source", "received_at", "from_address", "subject",
-                       "outcome", "reason", "ticket", "size", "original")
+    readonly_fields = (
+        "key",
+        "message_id",
+        "source",
+        "received_at",
+        "from_address",
+        "subject",
+        "outcome",
+        "reason",
+        "ticket",
+        "size",
+        "original",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("raw")

@@ -11,8 +11,15 @@ from email.header import decode_header
 # Tried in order when a charset is missing or wrong: strict UTF-8 first (it rarely decodes
 # anything else by accident), then the Cyrillic code page most of our customers' mail uses.
 FALLBACKS = ("utf-8", "windows-1251")
-ALIASES = {"unknown-8bit": "", "x-unknown": "", "us-ascii": "ascii", "ascii": "ascii",
-           "cp-850": "cp850", "x-user-defined": "windows-1252", "iso-8859-8-i": "iso-8859-8"}
+ALIASES = {
+    "unknown-8bit": "",
+    "x-unknown": "",
+    "us-ascii": "ascii",
+    "ascii": "ascii",
+    "cp-850": "cp850",
+    "x-user-defined": "windows-1252",
+    "iso-8859-8-i": "iso-8859-8",
+}
 ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
@@ -82,8 +89,12 @@ def _header_text(value) -> str:
         else:
             encoded = charset is not None
             text = bytes_to_text(data, charset)
-        if parts and not (encoded and previous_encoded) and not text[:1].isspace() \
-                and not parts[-1][-1:].isspace():
+        if (
+            parts
+            and not (encoded and previous_encoded)
+            and not text[:1].isspace()
+            and not parts[-1][-1:].isspace()
+        ):
             parts.append(" ")
         parts.append(text)
         previous_encoded = encoded

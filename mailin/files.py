@@ -57,9 +57,15 @@ def _unpack_tnef(content: bytes, result: AcceptedFiles) -> None:
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
         result.body = body.strip()
-    inner = [MailFile(name=a.long_filename() or a.name or "file.bin",
-                      content_type="application/octet-stream", content=a.data)
-             for a in tnef.attachments if getattr(a, "data", b"")]
+    inner = [
+        MailFile(
+            name=a.long_filename() or a.name or "file.bin",
+            content_type="application/octet-stream",
+            content=a.data,
+        )
+        for a in tnef.attachments
+        if getattr(a, "data", b"")
+    ]
     unpacked = accept_files([f for f in inner if f.name.lower() != "winmail.dat"])
     result.uploads += unpacked.uploads
     result.refused += unpacked.refused

@@ -34,8 +34,11 @@ class MailboxConfig:
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
             raise ValueError("MAIL_IN_URL must look like imaps://user:password@host/INBOX")
         return cls(
-            secure=parts.scheme == "imaps", host=parts.hostname, port=parts.port,
-            user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+            secure=parts.scheme == "imaps",
+            host=parts.hostname,
+            port=parts.port,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
             folder=unquote(parts.path.lstrip("/")) or "INBOX",
         )
 

@@ -23,8 +23,10 @@ def maildir_ingest(folder: Path, *, emit: Callable[[IngestResult], None]) -> int
         names = sorted(entry.name for entry in os.scandir(new) if entry.is_file())
         cur.mkdir(exist_ok=True)
     except OSError as exc:
-        raise MaildirError(_("%(path)s: not a readable maildir (%(error)s)")
-                           % {"path": folder, "error": exc.strerror or exc}) from exc
+        raise MaildirError(
+            _("%(path)s: not a readable maildir (%(error)s)")
+            % {"path": folder, "error": exc.strerror or exc}
+        ) from exc
     handled = 0
     for name in names:
         path = new / name

@@ -29,7 +29,11 @@ class InboundMessage(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reason = models.TextField(_("reason"), blank=True)
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL,
+        Ticket,
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="inbound_mail",
     )
     size = models.PositiveBigIntegerField(_("size"))

@@ -22,8 +22,11 @@ HEADER_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 MSGID = re.compile(r"<([^<>\s]+)>")
 TEXT_TYPES = ("text/plain", "text/html")
 # Parts that sign the mail rather than carry anything the sender meant to send.
-SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
-                   "application/x-pkcs7-signature"}
+SIGNATURE_TYPES = {
+    "application/pgp-signature",
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+}
 
 
 @dataclass
@@ -79,7 +82,7 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes, bytes]:
     match = re.search(rb"\r?\n\r?\n", raw)
     if not match:
         return raw, b"", b""
-    return raw[: match.start()], match.group(0), raw[match.end():]
+    return raw[: match.start()], match.group(0), raw[match.end() :]
 
 
 def message_key(message_id: str, raw: bytes) -> str:
@@ -169,8 +172,11 @@ def _walk(part: Message, plain: list, html: list, files: list) -> None:
     content = _part_bytes(part)
     if not content or content_type in SIGNATURE_TYPES:
         return
-    files.append(MailFile(name=name or _default_name(content_type),
-                          content_type=content_type, content=content))
+    files.append(
+        MailFile(
+            name=name or _default_name(content_type), content_type=content_type, content=content
+        )
+    )
 
 
 RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*("?)([^";\r\n]+)\1', re.I)
@@ -193,8 +199,11 @@ def _preferred_alternative(children) -> list:
     if not isinstance(children, list):
         return []
     for child in children:
-        if isinstance(child, Message) and child.get_content_type() == "text/plain" \
-                and _part_text(child).strip():
+        if (
+            isinstance(child, Message)
+            and child.get_content_type() == "text/plain"
+            and _part_text(child).strip()
+        ):
             return [child]
     return children
 
@@ -224,8 +233,14 @@ def _default_name(content_type: str) -> str:
         return "forwarded.eml"
     if content_type == "application/ms-tnef":
         return "winmail.dat"
-    extension = {"text/plain": "txt", "text/html": "html", "image/png": "png",
-                 "image/jpeg": "jpg", "image/gif": "gif", "application/pdf": "pdf"}
+    extension = {
+        "text/plain": "txt",
+        "text/html": "html",
+        "image/png": "png",
+        "image/jpeg": "jpg",
+        "image/gif": "gif",
+        "application/pdf": "pdf",
+    }
     return "file." + extension.get(content_type, "bin")
 
 

@@ -32,7 +32,9 @@ class Sender:
 
 def sender_of(address: str, *, at: datetime) -> Sender:
     users = list(
-        get_user_model().objects.filter(email__iexact=address).select_related("contact__customer")
+        get_user_model()
+        .objects.filter(email__iexact=address)
+        .select_related("contact__customer")
         .order_by("-is_active", "pk")
     )
     if not users:
@@ -63,12 +65,17 @@ def thread_ticket(*, referenced_ids: list[str], subject: str) -> Ticket | None:
     """The ticket a message answers: a portal mail (or a mail that filed a ticket) named in
     In-Reply-To/References, else the subject's ``[#N]`` tag."""
     if referenced_ids:
-        sent = (OutboxMessage.objects.filter(message_id__in=referenced_ids, ticket__isnull=False)
-                .values_list("ticket_id", flat=True).first())
+        sent = (
+            OutboxMessage.objects.filter(message_id__in=referenced_ids, ticket__isnull=False)
+            .values_list("ticket_id", flat=True)
+            .first()
+        )
         if sent is None:
-            sent = (InboundMessage.objects.filter(message_id__in=referenced_ids,
-                                                  ticket__isnull=False)
-                    .values_list("ticket_id", flat=True).first())
+            sent = (
+                InboundMessage.objects.filter(message_id__in=referenced_ids, ticket__isnull=False)
+                .values_list("ticket_id", flat=True)
+                .first()
+            )
         if sent is not None:
             return Ticket.objects.select_related("customer").filter(pk=sent).first()
     for number in TICKET_TAG.findall(subject):

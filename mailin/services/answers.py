@@ -33,15 +33,19 @@ def unknown_sender_answer(*, address: str, subject: str, now: datetime) -> bool:
     bodies, titles = [], []
     for code in _languages():  # we do not know theirs: every language the portal speaks
         with translation.override(code):
-            bodies.append(render_to_string(
-                "mailin/email/unknown_sender.txt",
-                {"subject": subject, "portal_url": _portal("/")},
-            ).strip())
+            bodies.append(
+                render_to_string(
+                    "mailin/email/unknown_sender.txt",
+                    {"subject": subject, "portal_url": _portal("/")},
+                ).strip()
+            )
             titles.append(_("Your message to support was not registered"))
     body = ("\n\n" + "-" * 40 + "\n\n").join(bodies) + "\n"
     title = " / ".join(dict.fromkeys(titles))
     queued = outbox_enqueue(
-        recipients=[address], subject=title, body=body,
+        recipients=[address],
+        subject=title,
+        body=body,
         dedupe_key=f"mailin:unknown:{address.lower()}:{now.date().isoformat()}"[:200],
     )
     return queued is not None
@@ -49,21 +53,41 @@ def unknown_sender_answer(*, address: str, subject: str, now: datetime) -> bool:
 
 def deferred_notice(ticket: Ticket) -> None:
     with customer_locale(ticket):
-        body = render_to_string("mailin/email/deferred.txt", {
-            "ticket": ticket, "url": ticket_url(ticket),
-            "file_url": _portal(reverse("tickets:file")),
-        })
+        body = render_to_string(
+            "mailin/email/deferred.txt",
+            {
+                "ticket": ticket,
+                "url": ticket_url(ticket),
+                "file_url": _portal(reverse("tickets:file")),
+            },
+        )
         subject = _("[%(ref)s] Deferred to next month: %(subject)s") % {
-            "ref": ticket.reference, "subject": ticket.subject}
-    outbox_enqueue(recipients=[ticket.reporter.email], subject=subject, body=body, ticket=ticket,
-                   dedupe_key=f"mailin:deferred:{ticket.pk}")
+            "ref": ticket.reference,
+            "subject": ticket.subject,
+        }
+    outbox_enqueue(
+        recipients=[ticket.reporter.email],
+        subject=subject,
+        body=body,
+        ticket=ticket,
+        dedupe_key=f"mailin:deferred:{ticket.pk}",
+    )
 
 
 def reply_refused_notice(*, ticket: Ticket, address: str, refusal: str, key: str) -> None:
     with customer_locale(ticket):
-        body = render_to_string("mailin/email/refused.txt", {
-            "ticket": ticket, "url": ticket_url(ticket), "refusal": refusal})
+        body = render_to_string(
+            "mailin/email/refused.txt",
+            {"ticket": ticket, "url": ticket_url(ticket), "refusal": refusal},
+        )
         subject = _("[%(ref)s] Your e-mail was not added: %(subject)s") % {
-            "ref": ticket.reference, "subject": ticket.subject}
-    outbox_enqueue(recipients=[address], subject=subject, body=body, ticket=ticket,
-                   dedupe_key=f"mailin:refused:{key}"[:200])
+            "ref": ticket.reference,
+            "subject": ticket.subject,
+        }
+    outbox_enqueue(
+        recipients=[address],
+        subject=subject,
+        body=body,
+        ticket=ticket,
+        dedupe_key=f"mailin:refused:{key}"[:200],
+    )

@@ -49,8 +49,11 @@ class IngestResult:
 
 
 def own_addresses() -> set[str]:
-    return {a.lower() for a in (support_address(), settings.DEFAULT_FROM_EMAIL,
-                                settings.SERVER_EMAIL) if a}
+    return {
+        a.lower()
+        for a in (support_address(), settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL)
+        if a
+    }
 
 
 def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) -> IngestResult:
@@ -63,14 +66,23 @@ def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) ->
     try:
         mail = parse(raw)
     except Exception as exc:  # the parser's last resort; the bytes are still kept
-        return _keep(raw, source=source, now=now, key=message_key("", raw), message_id="",
-                     subject="", sender="", outcome=Outcome.REJECTED,
-                     reason=f"unreadable message: {exc.__class__.__name__}")
+        return _keep(
+            raw,
+            source=source,
+            now=now,
+            key=message_key("", raw),
+            message_id="",
+            subject="",
+            sender="",
+            outcome=Outcome.REJECTED,
+            reason=f"unreadable message: {exc.__class__.__name__}",
+        )
     with transaction.atomic():
         record = _claim(raw, mail, source=source, now=now)
         if record is None:
-            return IngestResult(source, mail.message_id, Outcome.DUPLICATE, None,
-                                mail.subject, "already received")
+            return IngestResult(
+                source, mail.message_id, Outcome.DUPLICATE, None, mail.subject, "already received"
+            )
         try:
             with transaction.atomic():
                 outcome, ticket, reason = _decide(mail, now=now)
@@ -82,10 +94,17 @@ def mail_ingest(*, raw: bytes, source: str = "", now: datetime | None = None) ->
             reason = f"not handled (an error of the portal): {exc.__class__.__name__}: {exc}"
         record.outcome, record.ticket, record.reason = outcome, ticket, reason
         record.save(update_fields=["outcome", "ticket", "reason"])
-    logger.info("inbound mail %s from %s: %s %s (%s)", mail.message_id or mail.key,
-                mail.from_address or "?", outcome, ticket.reference if ticket else "", reason)
-    return IngestResult(source, mail.message_id, outcome, ticket.pk if ticket else None,
-                        mail.subject, reason)
+    logger.info(
+        "inbound mail %s from %s: %s %s (%s)",
+        mail.message_id or mail.key,
+        mail.from_address or "?",
+        outcome,
+        ticket.reference if ticket else "",
+        reason,
+    )
+    return IngestResult(
+        source, mail.message_id, outcome, ticket.pk if ticket else None, mail.subject, reason
+    )
 
 
 def _claim(raw: bytes, mail: ParsedMail, *, source: str, now: datetime):
@@ -95,9 +114,15 @@ def _claim(raw: bytes, mail: ParsedMail, *, source: str, now: datetime):
     try:
         with transaction.atomic():
             return InboundMessage.objects.create(
-                key=mail.key, message_id=mail.message_id[:255], source=source[:255],
-                received_at=now, from_address=mail.from_address[:254],
-                subject=mail.subject[:255], outcome=Outcome.REJECTED, size=len(raw), raw=raw,
+                key=mail.key,
+                message_id=mail.message_id[:255],
+                source=source[:255],
+                received_at=now,
+                from_address=mail.from_address[:254],
+                subject=mail.subject[:255],
+                outcome=Outcome.REJECTED,
+                size=len(raw),
+                raw=raw,
             )
     except IntegrityError:  # another worker took the same message a moment ago
         return None
@@ -111,23 +136,31 @@ def _decide(mail: ParsedMail, *, now: datetime):
     if kind:
         return kind, None, why
     if not mail.from_address:
-        return Outcome.REJECTED, None, ("empty message" if not mail.message.keys()
-                                        and not mail.text else "no sender address")
+        return (
+            Outcome.REJECTED,
+            None,
+            ("empty message" if not mail.message.keys() and not mail.text else "no sender address"),
+        )
     defects = f" (MIME defects: {', '.join(mail.defects)})" if mail.defects else ""
     sender = sender_of(mail.from_address, at=now)
     if sender.is_staff:
-        return (Outcome.REJECTED, None,
-                "sent from a staff address: engineers answer in the portal, not by mail")
+        return (
+            Outcome.REJECTED,
+            None,
+            "sent from a staff address: engineers answer in the portal, not by mail",
+        )
     forged = dmarc_failed(mail)  # the From address is not the sender's: never write to it
     if sender.contact is None or forged:
         why = "dmarc=fail: not trusted as the contact" if forged else sender.why
         answered = not forged and unknown_sender_answer(
-            address=mail.from_address, subject=mail.subject, now=now)
+            address=mail.from_address, subject=mail.subject, now=now
+        )
         note = "; answered" if answered else "; not answered"
         return Outcome.UNKNOWN_SENDER, None, why + note + defects
     answered_ticket = thread_ticket(referenced_ids=mail.referenced_ids(), subject=mail.subject)
     outcome, ticket, reason = reply_or_ticket(
-        mail, sender=sender, answered=answered_ticket, now=now)
+        mail, sender=sender, answered=answered_ticket, now=now
+    )
     return outcome, ticket, reason + defects
 
 
@@ -141,22 +174,43 @@ def _keep_oversized(raw: bytes, *, source: str, now: datetime) -> IngestResult:
         subject, sender = mail.subject, mail.from_address
     except Exception:  # only the beginning was parsed; its header may be cut as well
         subject, sender = "", ""
-    reason = (f"message is {filesizeformat(len(raw))}; the limit is "
-              f"{filesizeformat(settings.MAIL_IN_MAX_BYTES)} (its first "
-              f"{filesizeformat(HEAD_KEEP)} are kept)")
-    return _keep(head, source=source, now=now, key=key, message_id=message_id, subject=subject,
-                 sender=sender, outcome=Outcome.REJECTED, reason=reason, size=len(raw))
+    reason = (
+        f"message is {filesizeformat(len(raw))}; the limit is "
+        f"{filesizeformat(settings.MAIL_IN_MAX_BYTES)} (its first "
+        f"{filesizeformat(HEAD_KEEP)} are kept)"
+    )
+    return _keep(
+        head,
+        source=source,
+        now=now,
+        key=key,
+        message_id=message_id,
+        subject=subject,
+        sender=sender,
+        outcome=Outcome.REJECTED,
+        reason=reason,
+        size=len(raw),
+    )
 
 
-def _keep(raw: bytes, *, source, now, key, message_id, subject, sender, outcome, reason,
-          size=None) -> IngestResult:
+def _keep(
+    raw: bytes, *, source, now, key, message_id, subject, sender, outcome, reason, size=None
+) -> IngestResult:
     with transaction.atomic():
         if InboundMessage.objects.filter(key=key).exists():
-            return IngestResult(source, message_id, Outcome.DUPLICATE, None, subject,
-                                "already received")
+            return IngestResult(
+                source, message_id, Outcome.DUPLICATE, None, subject, "already received"
+            )
         InboundMessage.objects.create(
-            key=key[:255], message_id=message_id[:255], source=source[:255], received_at=now,
-            from_address=sender[:254], subject=subject[:255], outcome=outcome, reason=reason,
-            size=len(raw) if size is None else size, raw=raw,
+            key=key[:255],
+            message_id=message_id[:255],
+            source=source[:255],
+            received_at=now,
+            from_address=sender[:254],
+            subject=subject[:255],
+            outcome=outcome,
+            reason=reason,
+            size=len(raw) if size is None else size,
+            raw=raw,
         )
     return IngestResult(source, message_id, outcome, None, subject, reason)

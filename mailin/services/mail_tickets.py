@@ -46,26 +46,34 @@ def subject_type(subject: str) -> tuple[str, int | None, str]:
     return TicketType.INCIDENT, int(tag[1]), clean
 
 
-def reply_or_ticket(mail: ParsedMail, *, sender: Sender, answered: Ticket | None,
-                    now: datetime) -> tuple[str, Ticket | None, str]:
+def reply_or_ticket(
+    mail: ParsedMail, *, sender: Sender, answered: Ticket | None, now: datetime
+) -> tuple[str, Ticket | None, str]:
     contact = sender.contact
     follow_up = ""
     if answered is not None and answered.customer_id == contact.customer_id:
         files = accept_files(mail.files)
         with customer_locale_of(contact):
-            body = _with_refused(strip_quoted(mail.text) or files.body or _("(no text)"),
-                                 files.refused)
+            body = _with_refused(
+                strip_quoted(mail.text) or files.body or _("(no text)"), files.refused
+            )
         try:
             with transaction.atomic():
-                message_add(ticket=answered, author=contact.user,
-                            kind=MessageKind.CUSTOMER_COMMENT,
-                            body=body, attachments=files.uploads, now=now)
+                message_add(
+                    ticket=answered,
+                    author=contact.user,
+                    kind=MessageKind.CUSTOMER_COMMENT,
+                    body=body,
+                    attachments=files.uploads,
+                    now=now,
+                )
             return Outcome.REPLY, answered, f"comment on {answered.reference}"
         except ValidationError as exc:
             refusal = " ".join(exc.messages)
         if answered.is_deferred or can_reopen(answered, now=now):
-            reply_refused_notice(ticket=answered, address=mail.from_address, refusal=refusal,
-                                 key=mail.key)
+            reply_refused_notice(
+                ticket=answered, address=mail.from_address, refusal=refusal, key=mail.key
+            )
             return Outcome.REJECTED, None, f"not added to {answered.reference}: {refusal}"
         follow_up = answered.reference  # ended for good: the contact's mail is a new ticket
     return _file(mail, sender=sender, follow_up=follow_up, now=now)
@@ -82,20 +90,29 @@ def _file(mail: ParsedMail, *, sender: Sender, follow_up: str, now: datetime):
         if follow_up:
             intro.append(_("Follow-up of %(ref)s, which has ended.") % {"ref": follow_up})
         description = "\n\n".join(
-            [*intro, _with_refused(mail.text or files.body or _("(no text)"), files.refused)])
+            [*intro, _with_refused(mail.text or files.body or _("(no text)"), files.refused)]
+        )
         subject = (subject or _("(no subject)"))[:SUBJECT_MAX]
     try:
         with transaction.atomic():
             ticket = ticket_file(
-                contact=contact, ticket_type=ticket_type, priority=priority,
-                component=component, subject=subject, description=description, now=now,
-                quota_choice=QuotaChoice.DEFER, attachments=files.uploads,
+                contact=contact,
+                ticket_type=ticket_type,
+                priority=priority,
+                component=component,
+                subject=subject,
+                description=description,
+                now=now,
+                quota_choice=QuotaChoice.DEFER,
+                attachments=files.uploads,
                 channel=Channel.EMAIL,
             )
     except ValidationError as exc:
         return Outcome.REJECTED, None, "not filed: " + " ".join(exc.messages)
-    reason = [f"filed as {ticket_type}" + (f" P{priority}" if priority else ""),
-              f"component {component.code} until triage"]
+    reason = [
+        f"filed as {ticket_type}" + (f" P{priority}" if priority else ""),
+        f"component {component.code} until triage",
+    ]
     if follow_up:
         reason.append(f"follow-up of {follow_up}")
     if ticket.is_deferred:
@@ -116,4 +133,3 @@ def _with_refused(text: str, refused: list[str]) -> str:
         return text
     lines = "\n".join(f"- {line}" for line in refused)
     return f"{text}\n\n{_('Files not accepted:')}\n{lines}"
-

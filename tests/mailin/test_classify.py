@@ -11,8 +11,14 @@ OWN = {"support@portal.localhost"}
 
 @pytest.mark.parametrize(
     "name",
-    ["auto_submitted.eml", "x_autoreply.eml", "x_autorespond.eml",
-     "precedence_auto_reply.eml", "x_auto_response_suppress.eml", "list_unsubscribe.eml"],
+    [
+        "auto_submitted.eml",
+        "x_autoreply.eml",
+        "x_autorespond.eml",
+        "precedence_auto_reply.eml",
+        "x_auto_response_suppress.eml",
+        "list_unsubscribe.eml",
+    ],
 )
 def test_automatic_mail(name):
     assert classify(parse(eml(name)), own_addresses=OWN)[0] == AUTO_REPLY
@@ -28,15 +34,19 @@ def test_plain_text_bounce_from_mailer_daemon():
 
 
 def test_a_bounce_that_also_says_auto_submitted_is_a_bounce():
-    raw = (b"From: MAILER-DAEMON@mx.test\nAuto-Submitted: auto-replied\n"
-           b"Subject: Mail delivery failed\n\nThe message could not be delivered.\n")
+    raw = (
+        b"From: MAILER-DAEMON@mx.test\nAuto-Submitted: auto-replied\n"
+        b"Subject: Mail delivery failed\n\nThe message could not be delivered.\n"
+    )
     assert classify(parse(raw), own_addresses=OWN)[0] == BOUNCE
 
 
 def test_multipart_report_is_a_bounce_whoever_sends_it():
-    raw = (b"From: someone@x.test\nSubject: hi\nContent-Type: multipart/report; "
-           b"report-type=delivery-status; boundary=b\n\n"
-           b"--b\nContent-Type: text/plain\n\nx\n--b--\n")
+    raw = (
+        b"From: someone@x.test\nSubject: hi\nContent-Type: multipart/report; "
+        b"report-type=delivery-status; boundary=b\n\n"
+        b"--b\nContent-Type: text/plain\n\nx\n--b--\n"
+    )
     assert classify(parse(raw), own_addresses=OWN)[0] == BOUNCE
 
 

@@ -37,7 +37,8 @@ def test_files_print_one_json_line_each(alice):
     assert code == 0
     assert [(x["outcome"], x["subject"]) for x in lines] == [
         ("ticket", "[P1] Calls drop on every trunk"),
-        ("bounce", "Undelivered Mail Returned to Sender")]
+        ("bounce", "Undelivered Mail Returned to Sender"),
+    ]
     assert lines[0]["ticket"] and lines[0]["message_id"] == "<p1@customer.test>"
     assert set(lines[0]) == {"source", "message_id", "outcome", "ticket", "subject", "reason"}
 
@@ -92,13 +93,22 @@ def test_a_database_failure_exits_1_with_one_line(monkeypatch, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_a_closed_pipe_ends_quietly(tmp_path):
     """A real process: ``mail_ingest ... | head -1`` prints no traceback."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "portal.settings.test", "PORTAL_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=REPO)
     files = [str(p) for p in sorted(FIXTURES.glob("*.eml"))]
-    proc = subprocess.Popen([*manage, "mail_ingest", *files], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [*manage, "mail_ingest", *files],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     proc.stdout.readline()
     proc.stdout.close()
     _out, err = proc.communicate(timeout=120)

@@ -19,8 +19,11 @@ from tickets.models import Ticket
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = Path(os.environ.get("PORTAL_MAIL_CORPUS") or REPO.parent / "shared" / "mail")
-EXPECTED = {"normal": {Outcome.TICKET}, "auto_reply": {Outcome.AUTO_REPLY},
-            "bounce": {Outcome.BOUNCE}}
+EXPECTED = {
+    "normal": {Outcome.TICKET},
+    "auto_reply": {Outcome.AUTO_REPLY},
+    "bounce": {Outcome.BOUNCE},
+}
 
 
 def corpus_rows() -> list[dict]:
@@ -42,8 +45,7 @@ def test_corpus_message(row, contract, now):
     if row["class"] == "normal" and sender:
         factories.ContactUserFactory(username=sender, email=sender, customer=contract.customer)
     result = mail_ingest(raw=raw, source=row["file"], now=now)
-    expected = EXPECTED[row["class"]] if sender or row["class"] != "normal" else {
-        Outcome.REJECTED}
+    expected = EXPECTED[row["class"]] if sender or row["class"] != "normal" else {Outcome.REJECTED}
     assert result.outcome in expected, result.reason
     assert row["subject_contains"] in result.subject
     if result.outcome == Outcome.TICKET:

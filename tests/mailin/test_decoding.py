@@ -94,8 +94,10 @@ def test_broken_mime_and_missing_headers_still_parse():
 
 
 def test_header_continuations_without_whitespace_do_not_end_the_header():
-    raw = (b"From: A <a@x.test>\nX-Tracker: one\ncontinued badly\nSubject: Still read\n"
-           b"Message-ID: <m1@x.test>\n\nbody\n")
+    raw = (
+        b"From: A <a@x.test>\nX-Tracker: one\ncontinued badly\nSubject: Still read\n"
+        b"Message-ID: <m1@x.test>\n\nbody\n"
+    )
     mail = parse(raw)
     assert (mail.subject, mail.message_id, mail.text) == ("Still read", "<m1@x.test>", "body")
 

@@ -23,10 +23,13 @@ from tests.mailin.conftest import ALICE
 from tickets.models import Message, MessageKind, OutboxMessage, Ticket
 from tickets.services.outbox import outbox_deliver_many
 
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists()
-                                      else None)
-pytestmark = [pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed"),
-              pytest.mark.django_db]
+DOVECOT = shutil.which("dovecot") or (
+    "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+)
+pytestmark = [
+    pytest.mark.skipif(DOVECOT is None, reason="dovecot is not installed"),
+    pytest.mark.django_db,
+]
 USER, PASSWORD = "support@portal.test", "test-pass"
 
 CONFIG = """base_dir = {d}/run
@@ -86,8 +89,11 @@ def imap_server():
     (folder / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     port = free_port()
     (folder / "dovecot.conf").write_text(CONFIG.format(d=folder, port=port))
-    process = subprocess.Popen([DOVECOT, "-F", "-c", str(folder / "dovecot.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [DOVECOT, "-F", "-c", str(folder / "dovecot.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(port)
         yield f"imap://{USER.replace('@', '%40')}:{PASSWORD}@127.0.0.1:{port}/INBOX", port
@@ -133,16 +139,25 @@ def test_file_by_mail_reply_by_mail(alice, imap_server, smtp_server, now):
     url, imap_port = imap_server
     smtp_port, smtp_dir = smtp_server
     with imap_box(imap_port) as box:
-        box.append(deliver_to(ALICE, "Every call drops.", "[P1] Calls drop",
-                              Message_ID="<first@customer.test>"), "INBOX")
+        box.append(
+            deliver_to(
+                ALICE, "Every call drops.", "[P1] Calls drop", Message_ID="<first@customer.test>"
+            ),
+            "INBOX",
+        )
 
     assert mailbox_poll(url, done_folder="Processed") == 1
     ticket = Ticket.objects.get()
     assert (ticket.priority, ticket.channel, ticket.reporter) == (1, "email", alice.user)
 
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=smtp_port, EMAIL_USE_TLS=False,
-                           EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD=""):
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=smtp_port,
+        EMAIL_USE_TLS=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    ):
         rows = list(OutboxMessage.objects.values_list("pk", flat=True))
         assert outbox_deliver_many(message_ids=rows, now=now) == len(rows)
     to_alice = [m for m in mailbox.Maildir(smtp_dir) if ALICE in m.get("X-RcptTo", "")]
@@ -152,18 +167,25 @@ def test_file_by_mail_reply_by_mail(alice, imap_server, smtp_server, now):
     assert portal_mail["Reply-To"] and portal_mail["Auto-Submitted"] == "auto-generated"
 
     reply = deliver_to(
-        ALICE, f"It works after the restart.\n\nOn Monday Support wrote:\n> {ticket.subject}\n",
+        ALICE,
+        f"It works after the restart.\n\nOn Monday Support wrote:\n> {ticket.subject}\n",
         "Re: " + portal_mail["Subject"].replace(f"[#{ticket.pk}]", ""),  # the tag is not needed
-        Message_ID="<second@customer.test>", In_Reply_To=portal_mail["Message-ID"])
+        Message_ID="<second@customer.test>",
+        In_Reply_To=portal_mail["Message-ID"],
+    )
     with imap_box(imap_port) as box:
         box.append(reply, "INBOX")
     assert mailbox_poll(url, done_folder="Processed") == 1
 
     comment = Message.objects.get(ticket=ticket)
-    assert (comment.kind, comment.body) == (MessageKind.CUSTOMER_COMMENT,
-                                           "It works after the restart.")
+    assert (comment.kind, comment.body) == (
+        MessageKind.CUSTOMER_COMMENT,
+        "It works after the restart.",
+    )
     assert list(InboundMessage.objects.order_by("pk").values_list("outcome", flat=True)) == [
-        Outcome.TICKET, Outcome.REPLY]
+        Outcome.TICKET,
+        Outcome.REPLY,
+    ]
     with imap_box(imap_port) as box:
         assert len(box.uids()) == 0
         box.folder.set("Processed")

@@ -25,7 +25,10 @@ def test_a_contacts_mail_files_a_ticket_with_the_subject_tag(alice, now):
     assert result.outcome == Outcome.TICKET
     ticket = Ticket.objects.get(pk=result.ticket)
     assert (ticket.ticket_type, ticket.priority, ticket.channel) == (
-        TicketType.INCIDENT, 1, Channel.EMAIL)
+        TicketType.INCIDENT,
+        1,
+        Channel.EMAIL,
+    )
     assert ticket.subject == "Calls drop on every trunk"
     assert ticket.description == "All inbound calls drop after 3 seconds."
     assert ticket.reporter == alice.user and ticket.opened_at == now
@@ -35,11 +38,14 @@ def test_a_contacts_mail_files_a_ticket_with_the_subject_tag(alice, now):
     assert bytes(kept.raw) == eml("plain_p1.eml")
 
 
-@pytest.mark.parametrize(("name", "ticket_type", "priority"), [
-    ("tag_sr.eml", TicketType.SERVICE_REQUEST, None),
-    ("tag_change.eml", TicketType.CHANGE, None),
-    ("no_tag.eml", TicketType.INCIDENT, 3),
-])
+@pytest.mark.parametrize(
+    ("name", "ticket_type", "priority"),
+    [
+        ("tag_sr.eml", TicketType.SERVICE_REQUEST, None),
+        ("tag_change.eml", TicketType.CHANGE, None),
+        ("no_tag.eml", TicketType.INCIDENT, 3),
+    ],
+)
 def test_subject_tags(alice, now, name, ticket_type, priority):
     ticket = Ticket.objects.get(pk=ingest(eml(name), now).ticket)
     assert (ticket.ticket_type, ticket.priority) == (ticket_type, priority)
@@ -66,7 +72,9 @@ def test_a_message_without_id_is_still_seen_once(alice, now):
 def test_attachments_follow_the_portal_rules_and_refusals_are_listed(alice, now):
     ticket = Ticket.objects.get(pk=ingest(eml("attachments.eml"), now).ticket)
     assert sorted(a.original_name for a in ticket.attachments.all()) == [
-        "winmail.dat", "журнал.log"]
+        "winmail.dat",
+        "журнал.log",
+    ]
     assert "setup.exe" in ticket.description and "not accepted" in ticket.description
 
 
@@ -77,8 +85,10 @@ def test_html_only_mail_is_kept_as_text(alice, now):
 
 
 def test_automatic_mail_and_bounces_are_never_tickets_nor_answered(alice, now):
-    outcomes = [ingest(eml(n), now).outcome
-                for n in ("auto_submitted.eml", "x_autoreply.eml", "bounce_plain.eml")]
+    outcomes = [
+        ingest(eml(n), now).outcome
+        for n in ("auto_submitted.eml", "x_autoreply.eml", "bounce_plain.eml")
+    ]
     assert outcomes == [Outcome.AUTO_REPLY, Outcome.AUTO_REPLY, Outcome.BOUNCE]
     assert not Ticket.objects.exists() and not OutboxMessage.objects.exists()
 
@@ -113,7 +123,9 @@ def test_deactivated_contact_and_customer_without_contract_are_unknown(alice, no
     alice.user.save()
     result = ingest(eml("plain_p1.eml"), now)
     assert (result.outcome, result.reason.split(";")[0]) == (
-        Outcome.UNKNOWN_SENDER, "deactivated contact")
+        Outcome.UNKNOWN_SENDER,
+        "deactivated contact",
+    )
 
 
 def test_customer_without_a_contract_in_force(alice, contract, now):
@@ -153,9 +165,11 @@ def test_a_reply_found_by_its_subject_tag(alice, now):
 
 
 def test_a_reply_on_another_organisations_ticket_is_a_new_message(alice, other_contact, now):
-    theirs = factories.TicketFactory(customer=other_contact.customer,
-                                     contract=other_contact.customer.contracts.get(),
-                                     reporter=other_contact.user)
+    theirs = factories.TicketFactory(
+        customer=other_contact.customer,
+        contract=other_contact.customer.contracts.get(),
+        reporter=other_contact.user,
+    )
     result = ingest(eml("tag_reply_template.eml", TICKET=str(theirs.pk)), now)
     assert result.outcome == Outcome.TICKET and result.ticket != theirs.pk
     assert not Message.objects.filter(ticket=theirs).exists()
@@ -164,9 +178,14 @@ def test_a_reply_on_another_organisations_ticket_is_a_new_message(alice, other_c
 def test_quota_past_the_limit_defers_and_tells_how_to_make_it_billable(alice, contract, now):
     limit = contract.package.monthly_request_quota
     for _ in range(limit):
-        factories.TicketFactory(customer=contract.customer, contract=contract,
-                                reporter=alice.user, ticket_type=TicketType.SERVICE_REQUEST,
-                                priority=None, quota_month=quota_month_of(now, contract.time_zone))
+        factories.TicketFactory(
+            customer=contract.customer,
+            contract=contract,
+            reporter=alice.user,
+            ticket_type=TicketType.SERVICE_REQUEST,
+            priority=None,
+            quota_month=quota_month_of(now, contract.time_zone),
+        )
     result = ingest(eml("tag_sr.eml"), now)
     ticket = Ticket.objects.get(pk=result.ticket)
     assert ticket.is_deferred and "deferred" in result.reason
@@ -194,14 +213,18 @@ def test_the_portals_own_message_coming_back_is_a_loop(alice, now):
     assert ingest(raw, now).outcome == Outcome.AUTO_REPLY
 
 
-
 def test_the_deferral_notice_is_in_the_contacts_language(alice, contract, now):
     alice.language = "uk"
     alice.save()
     for _ in range(contract.package.monthly_request_quota):
-        factories.TicketFactory(customer=contract.customer, contract=contract,
-                                reporter=alice.user, ticket_type=TicketType.SERVICE_REQUEST,
-                                priority=None, quota_month=quota_month_of(now, contract.time_zone))
+        factories.TicketFactory(
+            customer=contract.customer,
+            contract=contract,
+            reporter=alice.user,
+            ticket_type=TicketType.SERVICE_REQUEST,
+            priority=None,
+            quota_month=quota_month_of(now, contract.time_zone),
+        )
     ticket = Ticket.objects.get(pk=ingest(eml("tag_sr.eml"), now).ticket)
     notice = OutboxMessage.objects.get(dedupe_key=f"mailin:deferred:{ticket.pk}")
     assert notice.subject.startswith(f"[#{ticket.pk}] Відкладено на наступний місяць")
@@ -209,8 +232,10 @@ def test_the_deferral_notice_is_in_the_contacts_language(alice, contract, now):
 
 
 def test_control_characters_never_reach_the_database(alice, now):
-    raw = (b"From: alice@customer.test\nSubject: =?utf-8?Q?Calls=00_drop?=\x01\n"
-           b"Message-ID: <nul@customer.test>\n\nText with a NUL\x00 byte.\n")
+    raw = (
+        b"From: alice@customer.test\nSubject: =?utf-8?Q?Calls=00_drop?=\x01\n"
+        b"Message-ID: <nul@customer.test>\n\nText with a NUL\x00 byte.\n"
+    )
     ticket = Ticket.objects.get(pk=ingest(raw, now).ticket)
     assert ticket.subject == "Calls drop" and "\x00" not in ticket.description
 
@@ -220,7 +245,8 @@ def _ended(alice, contract, now, **fields):
 
 
 def test_a_reply_to_a_resolved_ticket_that_can_reopen_is_not_added_and_says_why(
-        alice, contract, now):
+    alice, contract, now
+):
     ticket = _ended(alice, contract, now, status=TicketStatus.RESOLVED, resolved_at=now)
     result = ingest(eml("tag_reply_template.eml", TICKET=str(ticket.pk)), now)
     assert (result.outcome, result.ticket) == (Outcome.REJECTED, None)
@@ -231,8 +257,14 @@ def test_a_reply_to_a_resolved_ticket_that_can_reopen_is_not_added_and_says_why(
 
 
 def test_a_reply_to_a_closed_ticket_files_a_follow_up(alice, contract, now):
-    ticket = _ended(alice, contract, now, status=TicketStatus.CLOSED,
-                    resolved_at=now - dt.timedelta(days=30), closed_at=now)
+    ticket = _ended(
+        alice,
+        contract,
+        now,
+        status=TicketStatus.CLOSED,
+        resolved_at=now - dt.timedelta(days=30),
+        closed_at=now,
+    )
     result = ingest(eml("tag_reply_template.eml", TICKET=str(ticket.pk)), now)
     follow_up = Ticket.objects.get(pk=result.ticket)
     assert result.outcome == Outcome.TICKET and follow_up.pk != ticket.pk
@@ -241,7 +273,8 @@ def test_a_reply_to_a_closed_ticket_files_a_follow_up(alice, contract, now):
 
 
 def test_a_defect_of_ours_on_one_message_keeps_it_rejected_instead_of_blocking(
-        alice, now, monkeypatch):
+    alice, now, monkeypatch
+):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 

@@ -59,14 +59,21 @@ def test_a_mail_server_that_is_down_is_a_warning_not_a_crash(settings, caplog):
 
 def test_mailbox_url():
     config = MailboxConfig.from_url("imaps://support%40x.test:p%40ss@imap.x.test:993/Support")
-    assert (config.secure, config.host, config.port, config.user, config.password,
-            config.folder) == (True, "imap.x.test", 993, "support@x.test", "p@ss", "Support")
+    assert (
+        config.secure,
+        config.host,
+        config.port,
+        config.user,
+        config.password,
+        config.folder,
+    ) == (True, "imap.x.test", 993, "support@x.test", "p@ss", "Support")
     with pytest.raises(ValueError):
         MailboxConfig.from_url("pop3://x")
 
 
-def test_the_original_message_downloads_for_staff_only(engineer_client, superuser_client,
-                                                       contact_client, now):
+def test_the_original_message_downloads_for_staff_only(
+    engineer_client, superuser_client, contact_client, now
+):
     mail_ingest(raw=eml("plain_p1.eml"), now=now)
     kept = InboundMessage.objects.get()
     url = reverse("admin:mailin_inboundmessage_raw", args=[kept.pk])

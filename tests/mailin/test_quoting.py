@@ -5,15 +5,18 @@ import pytest
 from mailin.quoting import strip_quoted
 
 
-@pytest.mark.parametrize("history", [
-    "On Mon, 11 May 2026 at 09:05, Support <support@portal.test> wrote:\n> old text",
-    "On Mon, 11 May 2026 at 09:05, Support <\nsupport@portal.test> wrote:\n> old text",
-    "пн, 11 трав. 2026 р. о 09:05 Support <support@portal.test> пише:\n> old text",
-    "Am 11.05.2026 um 09:05 schrieb Support <support@portal.test>:\n> old text",
-    "-----Original Message-----\nFrom: Support\nSent: Monday\nold text",
-    "________________________________\nFrom: Support <support@portal.test>\nold text",
-    "From: Support <support@portal.test>\nSent: Monday, May 11, 2026 9:05\nold text",
-])
+@pytest.mark.parametrize(
+    "history",
+    [
+        "On Mon, 11 May 2026 at 09:05, Support <support@portal.test> wrote:\n> old text",
+        "On Mon, 11 May 2026 at 09:05, Support <\nsupport@portal.test> wrote:\n> old text",
+        "пн, 11 трав. 2026 р. о 09:05 Support <support@portal.test> пише:\n> old text",
+        "Am 11.05.2026 um 09:05 schrieb Support <support@portal.test>:\n> old text",
+        "-----Original Message-----\nFrom: Support\nSent: Monday\nold text",
+        "________________________________\nFrom: Support <support@portal.test>\nold text",
+        "From: Support <support@portal.test>\nSent: Monday, May 11, 2026 9:05\nold text",
+    ],
+)
 def test_history_is_cut(history):
     assert strip_quoted(f"It works now.\nThanks!\n\n{history}\n") == "It works now.\nThanks!"
 

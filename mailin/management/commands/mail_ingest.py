@@ -23,14 +23,20 @@ FAILED = 1  # a message could not be handled (the database is down): it was not 
 
 
 class Command(BaseCommand):
-    help = _("Read e-mail messages (files, a maildir's new messages, or one on standard input) "
-             "and file them as tickets or comments; prints one JSON line per message.")
+    help = _(
+        "Read e-mail messages (files, a maildir's new messages, or one on standard input) "
+        "and file them as tickets or comments; prints one JSON line per message."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", metavar="FILE",
-                            help=_("RFC 5322 message files (.eml)."))
-        parser.add_argument("--maildir", metavar="DIR",
-                            help=_("A maildir: its new messages are read and moved to cur/."))
+        parser.add_argument(
+            "files", nargs="*", metavar="FILE", help=_("RFC 5322 message files (.eml).")
+        )
+        parser.add_argument(
+            "--maildir",
+            metavar="DIR",
+            help=_("A maildir: its new messages are read and moved to cur/."),
+        )
 
     def handle(self, *args, files, maildir, **options):
         try:
@@ -39,8 +45,13 @@ class Command(BaseCommand):
             _quiet_stdout()
             sys.exit(0)
         except DatabaseError as exc:
-            self._error(_("mail_ingest: the database failed (%(error)s); the message was not "
-                          "recorded, read it again later.") % {"error": exc})
+            self._error(
+                _(
+                    "mail_ingest: the database failed (%(error)s); the message was not "
+                    "recorded, read it again later."
+                )
+                % {"error": exc}
+            )
             sys.exit(FAILED)
         except KeyboardInterrupt:
             sys.exit(130)
@@ -65,8 +76,10 @@ class Command(BaseCommand):
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
-            self._error(_("%(path)s: cannot read it (%(error)s)")
-                        % {"path": path, "error": exc.strerror or exc})
+            self._error(
+                _("%(path)s: cannot read it (%(error)s)")
+                % {"path": path, "error": exc.strerror or exc}
+            )
             return False
         self._emit(mail_ingest(raw=raw, source=path))
         return True

@@ -17,7 +17,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-DATABASE_BENCHMARKS = ("bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api")
+DATABASE_BENCHMARKS = (
+    "bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api", "bench.mailin",
+)
 
 
 def database_benchmarks(names=DATABASE_BENCHMARKS) -> None:

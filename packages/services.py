@@ -28,6 +28,7 @@ ENGINEER_PERMISSIONS = (
     "sla.view_businesscalendar",
     "sla.view_slatarget",
     "sla.view_contracttarget",
+    "mailin.view_inboundmessage",  # inbound mail and its original message (admin)
 )
 MANAGER_PERMISSIONS = (
     "tickets.extend_sla",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "api",
     "webhooks",
+    "mailin",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Seconds an SMTP connection may hang before the attempt fails and is retried later.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# Inbound mail (mailin): the mailbox beat polls (imaps://user:password@host/INBOX; empty: no
+# polling, `mail_ingest` still reads files), the folder handled mail moves to (empty: it is
+# only marked seen), the largest message taken whole, the component a mail ticket gets until
+# an engineer sets it at triage (a component code; empty: the first active base function).
+MAIL_IN_URL = env.str("MAIL_IN_URL", default="")
+MAIL_IN_DONE_FOLDER = env.str("MAIL_IN_DONE_FOLDER", default="Processed")
+MAIL_IN_MAX_BYTES = env.int("MAIL_IN_MAX_BYTES", default=30 * 1024 * 1024)
+MAIL_IN_COMPONENT = env.str("MAIL_IN_COMPONENT", default="")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # Product rules that operations may tune.

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "api",
     "webhooks",
+    "oncall",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.roles",
+                "oncall.context_processors.unread_events",
             ],
         },
     },
@@ -168,6 +170,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 PORTAL_STAFF_TIME_ZONE = env.str("PORTAL_STAFF_TIME_ZONE", default="Europe/Kyiv")
+# The zone new rota shifts are written in (the incident calendar's fixed offset by default).
+PORTAL_ROTA_TIME_ZONE = env.str("PORTAL_ROTA_TIME_ZONE", default="+03:00")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -115,6 +115,9 @@ class StaffEvent(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="staff_event_recent"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.ticket_id}"
+
 
 class NotificationPreference(models.Model):
     """A person's choice for one kind of event; no row means e-mail on."""
@@ -133,3 +136,6 @@ class NotificationPreference(models.Model):
                 name="notification_pref_mandatory_kept",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'on' if self.email else 'off'}"

@@ -138,3 +138,11 @@ def ticket_event_notify(
             key=f"assign:{ticket.pk}:{ticket.assignee_id}:{stamp}", now=now, actor=actor,
             recipients=[ticket.assignee_id],
         )
+
+
+def events_mark_read(*, user, now: datetime, pk: int | None = None) -> int:
+    """Mark one of the person's events (or all of them) read; returns how many changed."""
+    unread = StaffEvent.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=now)

@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from oncall.models import EventKind, NotificationPreference, StaffEvent
 from oncall.services.notify import ticket_event_notify
 from oncall.services.preferences import preferences_save
+from packages.models import Component
 from sla.models import TicketType
 from sla.services import sla_check
 from tests.oncall.conftest import staff_mail
@@ -193,3 +195,27 @@ def test_an_assigned_ticket_alerts_its_assignee_not_the_rota(people, only_on_dut
     ticket_assign(ticket=ticket, engineer=people["iryna"], by=people["oksana"], now=now)
     sla_check(now=now + 61 * dt.timedelta(minutes=1))
     assert told(EventKind.BREACHED, ticket) == ["iryna@vendor.test", "oksana@vendor.test"]
+
+
+def test_a_pro_p1_filed_on_the_portal_is_in_the_on_duty_mailbox_when_the_page_returns(
+    other_contact, people, only_on_duty, django_capture_on_commit_callbacks
+):
+    """The mail goes by the after-commit task, not by the minute's flush."""
+    from django.core import mail
+    from django.test import Client
+
+    only_on_duty(people["taras"])
+    client = Client()
+    client.force_login(other_contact.user)
+    component = Component.objects.get(code="inbound-calls")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("tickets:file"), {
+            "ticket_type": "incident", "priority": 1, "component": component.pk,
+            "subject": "Every inbound call fails", "description": "SIP 503.",
+        })
+    assert response.status_code == 302
+    staff = [m for m in mail.outbox if "taras@vendor.test" in m.to]
+    assert len(staff) == 1
+    assert staff[0].subject.endswith("New priority 1 incident: Every inbound call fails")
+    assert sorted(staff[0].to) == ["oksana@vendor.test", "taras@vendor.test"]
+    assert staff[0].extra_headers["Auto-Submitted"] == "auto-generated"

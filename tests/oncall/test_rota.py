@@ -98,7 +98,8 @@ def test_equal_times_are_the_whole_day():
     day = dt.date(2026, 11, 22)
     assert shift_covers(sunday, dt.datetime.combine(day, dt.time(0), UTC3))
     assert shift_covers(sunday, dt.datetime.combine(day, dt.time(23, 59), UTC3))
-    assert not shift_covers(sunday, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), UTC3))
+    monday = day + dt.timedelta(days=1)
+    assert not shift_covers(sunday, dt.datetime.combine(monday, dt.time(0), UTC3))
 
 
 def test_a_kyiv_shift_keeps_its_wall_clock_hours_across_daylight_saving_time():

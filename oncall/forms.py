@@ -118,12 +118,7 @@ class StaffRegisterForm(TicketFileForm):
         self.fields["description"].help_text = _(
             "What the contact said, when, and what they have tried."
         )
-        self.show_quota_choice(self.quota_choice_shown)
 
     def show_quota_choice(self, show: bool = True) -> None:
         super().show_quota_choice(show)
         self.helper.layout.fields.insert(0, "channel")
-
-
-class ContactPickForm(forms.Form):
-    contact = forms.IntegerField(widget=forms.HiddenInput)

@@ -127,3 +127,21 @@ def test_an_off_duty_change_hands_the_hours_to_the_rest_of_the_shift():
     # everyone on the rota away: nobody is left unheard
     away = OneOff(sick.starts_at, sick.ends_at, 2, False)
     assert duty(instant, weekend, [sick, away]) == set(ENGINEERS)
+
+
+WEEK = 7 * 24 * 60
+
+
+@given(instants, st.builds(
+    Shift, weekday=st.integers(0, 6), starts=times, ends=times, engineer=st.just(1),
+    zone=st.just("+03:00"),
+))
+def test_at_a_fixed_offset_a_shift_is_plain_minutes_of_the_week(instant, shift):
+    """An independent model: minutes since Monday 00:00 at UTC+03:00, modulo a week."""
+    local = instant.astimezone(UTC3)
+    minute = local.weekday() * 1440 + local.hour * 60 + local.minute
+    start = shift.weekday * 1440 + shift.starts.hour * 60 + shift.starts.minute
+    ends = shift.ends.hour * 60 + shift.ends.minute
+    length = ends - (shift.starts.hour * 60 + shift.starts.minute)
+    length = length if length > 0 else length + 1440
+    assert shift_covers(shift, instant) == ((minute - start) % WEEK < length)

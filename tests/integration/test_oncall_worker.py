@@ -7,7 +7,6 @@ process publishes the after-commit task instead of running it eagerly, and the w
 import datetime as dt
 import time
 
-import pytest
 from django.utils import timezone
 
 from oncall.models import RotaChange

@@ -43,20 +43,28 @@ def rota(request):
     return _rota_page(request)
 
 
+def _rota_add(request, form_class, service, done: str, form_name: str):
+    """Validate the form, call the service; a refusal re-renders the rota with the errors."""
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("oncall:rota")
+    return _rota_page(request, **{form_name: form}, status=400)
+
+
 @require_POST
 @staff_required
 @manager_required
 def shift_add(request):
-    form = ShiftForm(request.POST)
-    if form.is_valid():
-        try:
-            rota_services.rota_shift_add(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The shift is on the rota."))
-            return redirect("oncall:rota")
-    return _rota_page(request, shift_form=form, status=400)
+    return _rota_add(
+        request, ShiftForm, rota_services.rota_shift_add, _("The shift is on the rota."),
+        "shift_form",
+    )
 
 
 @require_POST
@@ -72,16 +80,10 @@ def shift_delete(request, pk: int):
 @staff_required
 @manager_required
 def change_add(request):
-    form = ChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            rota_services.rota_change_add(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The one-off change is on the rota."))
-            return redirect("oncall:rota")
-    return _rota_page(request, change_form=form, status=400)
+    return _rota_add(
+        request, ChangeForm, rota_services.rota_change_add,
+        _("The one-off change is on the rota."), "change_form",
+    )
 
 
 @require_POST

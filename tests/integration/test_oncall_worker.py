@@ -5,7 +5,6 @@ process publishes the after-commit task instead of running it eagerly, and the w
 """
 
 import datetime as dt
-import time
 
 from django.utils import timezone
 
@@ -13,21 +12,15 @@ from oncall.models import RotaChange
 from packages.models import Component
 from sla.models import TicketType
 from tests import factories
+from tests.integration.test_celery_worker import (
+    _wait_for,
+    worker,  # noqa: F401 - the fixture
+)
 from tests.integration.test_celery_worker import pytestmark as worker_marks
-from tests.integration.test_celery_worker import worker  # noqa: F401 - the fixture
 from tickets.models import OutboxMessage
 from tickets.services.filing import ticket_file
 
 pytestmark = worker_marks
-
-
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_pro_p1_is_mailed_to_the_on_duty_engineer_by_the_worker_at_once(

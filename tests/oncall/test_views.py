@@ -167,3 +167,20 @@ def test_preferences_page_keeps_p1_and_breaches_on(engineer, engineer_client):
 def people(db):
     return {"gone": factories.EngineerFactory(is_active=False),
             "taras": factories.EngineerFactory(), "iryna": factories.EngineerFactory()}
+
+
+def test_the_pages_speak_ukrainian(manager_client, ticket_with_file):
+    rota = manager_client.get(reverse("oncall:rota"), HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Графік чергувань" in rota and "Додати щотижневу зміну" in rota
+    events = manager_client.get(reverse("oncall:events"), HTTP_ACCEPT_LANGUAGE="uk")
+    assert "Позначити все прочитаним" in events.content.decode()
+
+
+def test_a_wall_time_that_does_not_exist_in_kyiv_is_refused_not_a_500(manager_client, engineer):
+    response = manager_client.post(reverse("oncall:change_add"), {
+        "change-engineer": engineer.pk, "change-on_duty": "on",
+        "change-starts_at": "2027-03-28 03:30", "change-ends_at": "2027-03-28 08:00",
+    })
+    assert response.status_code == 400
+    assert "couldn’t be interpreted in time zone" in response.content.decode()
+    assert not RotaChange.objects.exists()

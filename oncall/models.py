@@ -118,6 +118,16 @@ class StaffEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.ticket_id}"
 
+    @property
+    def detail_text(self) -> str:
+        """What the list shows under the event: an SLA alert's metric in the reader's
+        language, else the words kept (a customer's comment)."""
+        from tickets.models import SlaMetric
+
+        if self.kind in (EventKind.AT_RISK, EventKind.BREACHED) and self.detail in SlaMetric:
+            return str(SlaMetric(self.detail).label)
+        return self.detail
+
 
 class NotificationPreference(models.Model):
     """A person's choice for one kind of event; no row means e-mail on."""

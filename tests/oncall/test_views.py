@@ -184,3 +184,13 @@ def test_a_wall_time_that_does_not_exist_in_kyiv_is_refused_not_a_500(manager_cl
     assert response.status_code == 400
     assert "couldn’t be interpreted in time zone" in response.content.decode()
     assert not RotaChange.objects.exists()
+
+
+def test_an_alert_in_the_list_names_its_metric_in_the_readers_language(
+    engineer, engineer_client, ticket_with_file, now
+):
+    StaffEvent.objects.create(recipient=engineer, kind=EventKind.BREACHED, key="sla:1",
+                              ticket=ticket_with_file, detail="resolution", created_at=now)
+    page = engineer_client.get(reverse("oncall:events"), HTTP_ACCEPT_LANGUAGE="uk")
+    row = page.content.decode().split('data-kind="breached"')[1].split("</tr>")[0]
+    assert "Порушено ціль SLA" in row and "Вирішення" in row

@@ -194,3 +194,38 @@ def test_an_alert_in_the_list_names_its_metric_in_the_readers_language(
     page = engineer_client.get(reverse("oncall:events"), HTTP_ACCEPT_LANGUAGE="uk")
     row = page.content.decode().split('data-kind="breached"')[1].split("</tr>")[0]
     assert "Порушено ціль SLA" in row and "Вирішення" in row
+
+
+def test_the_rota_page_costs_the_same_at_3_and_30_entries(
+    manager_client, now, django_assert_max_num_queries
+):
+    def add(count):
+        for i in range(count):
+            person = factories.EngineerFactory()
+            RotaShift.objects.create(engineer=person, weekday=i % 7, starts=dt.time(9),
+                                     ends=dt.time(18))
+            RotaChange.objects.create(engineer=person, starts_at=now + dt.timedelta(days=i),
+                                      ends_at=now + dt.timedelta(days=i, hours=8), on_duty=True)
+
+    add(3)
+    url = reverse("oncall:rota")
+    manager_client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        manager_client.get(url)
+    add(27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        manager_client.get(url)
+
+
+def test_the_contact_picker_costs_the_same_at_2_and_40_contacts(
+    engineer_client, contract, django_assert_max_num_queries
+):
+    url = reverse("oncall:register")
+    factories.ContactFactory.create_batch(2, customer=contract.customer)
+    with django_assert_max_num_queries(15) as few:
+        engineer_client.get(url)
+    factories.ContactFactory.create_batch(38, customer=contract.customer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = engineer_client.get(url)
+    picker = page.content.decode().split('id="id_contact"')[1].split("</select>")[0]
+    assert picker.count("<option") == 41  # the 40 and the empty choice

@@ -24,7 +24,7 @@ class InboundMessage(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     received_at = models.DateTimeField(_("received"))
-    from_address = models.CharField(_("from"), max_length=254, blank=True, db_index=True)
+    from_address = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reason = models.TextField(_("reason"), blank=True)

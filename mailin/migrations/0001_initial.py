@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('message_id', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='Message-ID')),
                 ('source', models.CharField(blank=True, max_length=255, verbose_name='source')),
                 ('received_at', models.DateTimeField(verbose_name='received')),
-                ('from_address', models.CharField(blank=True, db_index=True, max_length=254, verbose_name='from')),
+                ('from_address', models.CharField(blank=True, db_index=True, max_length=254, verbose_name='sender')),
                 ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
                 ('outcome', models.CharField(choices=[('ticket', 'New ticket'), ('reply', 'Comment on a ticket'), ('auto_reply', 'Automatic mail (ignored)'), ('bounce', 'Bounce (ignored)'), ('unknown_sender', 'Unknown sender'), ('duplicate', 'Already received'), ('rejected', 'Rejected')], max_length=20, verbose_name='outcome')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),

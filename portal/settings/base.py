@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "mailin",
+    "oncall",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.roles",
+                "oncall.context_processors.unread_events",
             ],
         },
     },
@@ -169,6 +171,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 PORTAL_STAFF_TIME_ZONE = env.str("PORTAL_STAFF_TIME_ZONE", default="Europe/Kyiv")
+# The zone new rota shifts are written in (the incident calendar's fixed offset by default).
+PORTAL_ROTA_TIME_ZONE = env.str("PORTAL_ROTA_TIME_ZONE", default="+03:00")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

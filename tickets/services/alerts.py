@@ -8,9 +8,10 @@ e-mail per recipient listing that recipient's new events, written in the same tr
 the alert rows. So the number of queries depends neither on the number of tickets nor on the
 number of events.
 
-Who is told: the assignee, or while nobody is assigned the on-duty engineers — until a rota
-exists, "on duty" is every active member of the "Support engineers" group — and every active
-support manager.
+Who is told: the assignee, or while nobody is assigned the engineers on duty at the run's instant
+(the rota, ``oncall``; without a rota entry every active engineer), and every active support
+manager. A person who turned off at-risk mail gets no at-risk entries; breaches always go. Each
+recipient also sees each event in their unread list (``oncall.services.alerts``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Q, UUIDField, Value
 
-from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
+from oncall.services.alerts import alert_audience, alert_events_record
 from tickets.events import sla_alerts_recorded
 from tickets.models import (
     OPEN_STATUSES,
@@ -121,6 +121,7 @@ class NewAlert:
     customer: str
     assignee_email: str  # "" when unassigned, inactive or without an address
     assignee_name: str  # "" when unassigned
+    assignee_id: int | None = None  # set when assigned and active
 
 
 NEW_ALERT_COLUMNS = (
@@ -153,7 +154,10 @@ def _new_alerts(batch: uuid.UUID) -> list[NewAlert]:
         name = (f"{first} {last}".strip() or username) if assignee else ""
         email = email if assignee and active and email else ""
         alerts.append(
-            NewAlert(pk, ticket_id, metric, kind, due, subject, customer, email, name)
+            NewAlert(
+                pk, ticket_id, metric, kind, due, subject, customer, email, name,
+                assignee if assignee and active else None,
+            )
         )
     return alerts
 
@@ -162,11 +166,6 @@ def _new_alerts(batch: uuid.UUID) -> list[NewAlert]:
 class Recipients:
     engineers: frozenset[str]
     managers: frozenset[str]
-
-
-def _staff_emails(group: str) -> frozenset[str]:
-    users = get_user_model().objects.filter(groups__name=group, is_active=True).exclude(email="")
-    return frozenset(users.values_list("email", flat=True))
 
 
 def alert_recipients(alert: NewAlert, staff: Recipients) -> frozenset[str]:
@@ -237,7 +236,8 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     alerts = _new_alerts(batch)
     if not alerts:
         return []
-    staff = Recipients(_staff_emails(ENGINEERS_GROUP), _staff_emails(MANAGERS_GROUP))
+    audience = alert_audience(now)
+    staff = Recipients(audience.on_duty_emails, audience.manager_emails)
     texts = AlertTexts()
     _history_insert(
         [(a.ticket_id, f"sla_{a.kind}", a.metric, alert_effects(a)) for a in alerts], at=now
@@ -245,7 +245,9 @@ def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
     by_recipient: dict[str, list[NewAlert]] = defaultdict(list)
     for alert in alerts:
         for recipient in alert_recipients(alert, staff):
-            by_recipient[recipient].append(alert)
+            if alert.kind != SlaAlertKind.AT_RISK or recipient not in audience.at_risk_muted:
+                by_recipient[recipient].append(alert)
+    alert_events_record(alerts, audience, now=now)
     messages = OutboxMessage.objects.bulk_create(
         sla_digest(recipient, mine, texts) for recipient, mine in sorted(by_recipient.items())
     )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from oncall.demo import demo_history_events_read, demo_rota_seed
 from packages.demo import demo_seed
 from tickets.demo_history import demo_history_seed
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             history = demo_history_seed(now=now)
             if history:
                 self.stdout.write(f"Demo history: {history} tickets over the past year.")
+                demo_history_events_read(now=now)
+        if rota := demo_rota_seed():
+            self.stdout.write(f"Demo rota: {rota} weekly shifts.")
         if summary.created or summary.tickets:
             self.stdout.write(
                 f"Demo data: {summary.created} rows and {summary.tickets} tickets created."

@@ -168,8 +168,10 @@ def test_a_resolved_ticket_reopens_within_the_period_and_mails_after_commit(
     assert response.status_code == 302
     assert ticket.status == TicketStatus.IN_PROGRESS
     assert callbacks  # the e-mail waited for the commit
-    assert [m.to for m in mail.outbox] == [[contact.user.email]]
-    assert "In progress" in mail.outbox[0].subject
+    # the contact hears of the status, the assignee of the reopen (oncall)
+    assert sorted(m.to for m in mail.outbox) == [[contact.user.email], [engineer.email]]
+    customer_mail = next(m for m in mail.outbox if m.to == [contact.user.email])
+    assert "In progress" in customer_mail.subject
 
 
 @pytest.mark.django_db

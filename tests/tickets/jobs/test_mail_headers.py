@@ -41,7 +41,7 @@ def test_every_attempt_carries_the_rows_message_id_tag_reply_to_and_auto_submitt
     )
     outbox_enqueue(recipients=["new@acme.test"], subject="You are invited", body="Hello")
     rows = {row.subject: row for row in OutboxMessage.objects.all()}
-    assert len(rows) == 3
+    assert len(rows) == 4  # with the on-duty engineer's new-ticket notice (oncall)
 
     # when the first flush finds the server down and a later one delivers
     mail_server.down = True
@@ -53,7 +53,7 @@ def test_every_attempt_carries_the_rows_message_id_tag_reply_to_and_auto_submitt
     sent = {m["Subject"]: m for m in mail_server.accepted}
     assert set(sent) == set(rows)
     assert set(mail_server.tried) == {row.message_id for row in rows.values()}
-    assert len(mail_server.tried) == 4  # one attempt failed
+    assert len(mail_server.tried) == 5  # one attempt failed
     for subject, message in sent.items():
         assert message["Message-ID"] == rows[subject].message_id
         assert message["Message-ID"].endswith("@vendor.test>")
@@ -65,6 +65,9 @@ def test_every_attempt_carries_the_rows_message_id_tag_reply_to_and_auto_submitt
         sent["You are invited"],
     )
     assert filed["Auto-Submitted"] == "auto-generated"
+    assert sent[f"[#{ticket.pk}] New priority 1 incident: Calls drop"]["Auto-Submitted"] == (
+        "auto-generated"
+    )
     assert invitation["Auto-Submitted"] == "auto-generated"
     assert reply["Auto-Submitted"] is None  # it carries the engineer's own words
 

@@ -216,7 +216,7 @@ def test_query_count_is_the_same_for_10_and_1000_tickets(
     with CaptureQueriesContext(connection) as small:
         response = engineer_client.get(QUEUE, query)
     assert response.status_code == 200 and response.context["rows"]
-    assert len(small) <= 12
+    assert len(small) <= 13  # 12 + the navigation's unread-events badge (oncall)
     # When there are 1,000 tickets over 40 customers
     bulk_tickets(990, now=now)
     # Then the page takes exactly as many queries

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.pages")),
     path("webhooks/", include("webhooks.pages")),
+    path("statements/", include("statements.views")),
 ]
 
 # The portal's own error pages (portal/errors.py); CSRF_FAILURE_VIEW in settings is the sixth.

@@ -95,6 +95,7 @@ SEED_MIGRATIONS = (
     "tickets.migrations.0003_seed_beat_schedules",
     "tickets.migrations.0006_ending_a_ticket",
     "webhooks.migrations.0002_seed_beat_schedule",
+    "statements.migrations.0002_seed_beat_schedule",
 )
 
 

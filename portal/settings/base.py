@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tickets",
     "api",
     "webhooks",
+    "statements",
 ]
 
 MIDDLEWARE = [

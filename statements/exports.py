@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from statements.render import ComplianceLine, StatementView
+
+# WeasyPrint logs every layout step at INFO; only its warnings (a missing font) matter here.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _cell(value) -> str:
@@ -48,13 +52,15 @@ def csv_sections(view: StatementView) -> list[tuple[str, list[str], list[list[st
         (
             _("SLA statement"),
             [_("Customer"), _("Month"), _("Time zone"), _("Frozen"), _("Computed")],
-            [[
-                view.customer,
-                f"{view.month:%Y-%m}",
-                view.time_zone,
-                view.frozen_at or _("not frozen: the current month"),
-                view.computed_at,
-            ]],
+            [
+                [
+                    view.customer,
+                    f"{view.month:%Y-%m}",
+                    view.time_zone,
+                    view.frozen_at or _("not frozen: the current month"),
+                    view.computed_at,
+                ]
+            ],
         ),
         (
             _("Compliance by ticket type"),
@@ -75,8 +81,13 @@ def csv_sections(view: StatementView) -> list[tuple[str, list[str], list[list[st
             _("Quota used"),
             [_("Contract"), _("Monthly quota"), _("Used"), _("Remaining"), _("Over quota")],
             [
-                [q["contract"], str(q["limit"]), str(q["used"]), str(q["remaining"]),
-                 str(q["over_quota"])]
+                [
+                    q["contract"],
+                    str(q["limit"]),
+                    str(q["used"]),
+                    str(q["remaining"]),
+                    str(q["over_quota"]),
+                ]
                 for q in view.quota
             ],
         ),
@@ -84,20 +95,40 @@ def csv_sections(view: StatementView) -> list[tuple[str, list[str], list[list[st
             _("Billable hours"),
             [_("Ticket"), _("Subject"), _("Resolved"), _("Hours"), _("Cause")],
             [
-                *([f"#{b['id']}", b["subject"], b["resolved"], b["hours"], b["cause"]]
-                  for b in view.billable),
+                *(
+                    [f"#{b['id']}", b["subject"], b["resolved"], b["hours"], b["cause"]]
+                    for b in view.billable
+                ),
                 [_("Total"), "", "", view.billable_total, ""],
             ],
         ),
         (
             _("Tickets"),
             [
-                _("Ticket"), _("Subject"), _("Type"), _("Priority"), _("Status"), _("Opened"),
-                _("Reaction due"), _("Reaction"), _("Resolution due"), _("Resolution"),
+                _("Ticket"),
+                _("Subject"),
+                _("Type"),
+                _("Priority"),
+                _("Status"),
+                _("Opened"),
+                _("Reaction due"),
+                _("Reaction"),
+                _("Resolution due"),
+                _("Resolution"),
             ],
             [
-                [f"#{t.id}", t.subject, t.type, t.priority, t.status, t.opened_at,
-                 t.reaction_due, t.reaction, t.resolution_due, t.resolution]
+                [
+                    f"#{t.id}",
+                    t.subject,
+                    t.type,
+                    t.priority,
+                    t.status,
+                    t.opened_at,
+                    t.reaction_due,
+                    t.reaction,
+                    t.resolution_due,
+                    t.resolution,
+                ]
                 for t in view.tickets
             ],
         ),

@@ -63,9 +63,7 @@ def _calendar() -> BusinessCalendar | None:
 
 def customer_admins(customer: Customer) -> list[Contact]:
     return list(
-        Contact.objects.filter(
-            customer=customer, is_customer_admin=True, user__is_active=True
-        )
+        Contact.objects.filter(customer=customer, is_customer_admin=True, user__is_active=True)
         .exclude(user__email="")
         .select_related("user")
         .order_by("pk")
@@ -77,8 +75,9 @@ def statement_url(customer_id: int, month: date) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def _queue_one(customer: Customer, month: date, contact: Contact, *, automatic: bool,
-               now: datetime) -> bool:
+def _queue_one(
+    customer: Customer, month: date, contact: Contact, *, automatic: bool, now: datetime
+) -> bool:
     language = contact.language or settings.LANGUAGE_CODE
     with translation.override(language):
         month_label = formats.date_format(month, "YEAR_MONTH_FORMAT")
@@ -88,8 +87,12 @@ def _queue_one(customer: Customer, month: date, contact: Contact, *, automatic: 
         }
         body = render_to_string(
             "statements/email.txt",
-            {"contact": contact, "customer": customer, "month": month_label,
-             "url": statement_url(customer.pk, month)},
+            {
+                "contact": contact,
+                "customer": customer,
+                "month": month_label,
+                "url": statement_url(customer.pk, month),
+            },
         )
     key = f"{DEDUPE_PREFIX}{customer.pk}:{month:%Y-%m}:{contact.pk}"
     if not automatic:
@@ -101,14 +104,18 @@ def _queue_one(customer: Customer, month: date, contact: Contact, *, automatic: 
         if row is None:  # already queued for this admin and month
             return False
         StatementMail.objects.create(
-            customer=customer, month=month, contact=contact, language=language, outbox=row,
-            automatic=automatic, created_at=now,
+            customer=customer,
+            month=month,
+            contact=contact,
+            language=language,
+            outbox=row,
+            automatic=automatic,
+            created_at=now,
         )
     return True
 
 
-def statement_mail_queue(*, customer: Customer, month: date, automatic: bool,
-                         now: datetime) -> int:
+def statement_mail_queue(*, customer: Customer, month: date, automatic: bool, now: datetime) -> int:
     """Freeze the ended month (if nobody did yet) and queue its mail to every customer admin;
     returns how many mails were queued. Automatic: once per admin and month, however often."""
     statement_get(customer=customer, month=month, now=now)

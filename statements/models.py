@@ -26,9 +26,7 @@ class FrozenStatement(models.Model):
         verbose_name_plural = _("frozen SLA statements")
         constraints = [
             models.UniqueConstraint(fields=["customer", "month"], name="statement_unique_month"),
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="statement_month_first_day"
-            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="statement_month_first_day"),
         ]
 
     def __str__(self) -> str:

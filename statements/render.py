@@ -207,9 +207,11 @@ def statement_view(data: dict, frozen_at: datetime | None) -> StatementView:
             quota=data["quota"],
             billable_total=data["billable"]["total"],
             billable=[
-                {**b, "resolved": when(b["resolved_at"]), "cause": "; ".join(
-                    cause_label(c) for c in b["causes"]
-                )}
+                {
+                    **b,
+                    "resolved": when(b["resolved_at"]),
+                    "cause": "; ".join(cause_label(c) for c in b["causes"]),
+                }
                 for b in data["billable"]["tickets"]
             ],
             tickets=[_ticket(t) for t in data["tickets"]],

@@ -121,9 +121,20 @@ def _targets(contract: dict) -> list[dict]:
 
 
 TICKET_FIELDS = (
-    "pk", "subject", "ticket_type", "priority", "status", "opened_at", "reaction_due",
-    "reaction_met", "reaction_breached_at", "resolution_due", "resolution_met",
-    "resolution_breached_at", "resolved_at", "withdrawn_at",
+    "pk",
+    "subject",
+    "ticket_type",
+    "priority",
+    "status",
+    "opened_at",
+    "reaction_due",
+    "reaction_met",
+    "reaction_breached_at",
+    "resolution_due",
+    "resolution_met",
+    "resolution_breached_at",
+    "resolved_at",
+    "withdrawn_at",
 )
 
 

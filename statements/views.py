@@ -136,8 +136,9 @@ def send_again(request, customer_id: int, month: str):
         raise Http404
     queued = statement_mail_queue(customer=found, month=chosen, automatic=False, now=now)
     if queued:
-        messages.success(request, _("The statement is on its way to %(n)d customer admin(s).")
-                         % {"n": queued})
+        messages.success(
+            request, _("The statement is on its way to %(n)d customer admin(s).") % {"n": queued}
+        )
     else:
         messages.warning(request, _("This customer has no active admin with an e-mail address."))
     return redirect("statements:month", found.pk, f"{chosen:%Y-%m}")

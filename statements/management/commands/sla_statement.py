@@ -34,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="the PDF file to write")
         parser.add_argument("--csv", help="also write the CSV to this file")
         parser.add_argument(
-            "--language", default=settings.LANGUAGE_CODE,
+            "--language",
+            default=settings.LANGUAGE_CODE,
             choices=[code for code, _name in settings.LANGUAGES],
         )
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from packages.models import Customer
@@ -136,9 +137,12 @@ def send_again(request, customer_id: int, month: str):
         raise Http404
     queued = statement_mail_queue(customer=found, month=chosen, automatic=False, now=now)
     if queued:
-        messages.success(
-            request, _("The statement is on its way to %(n)d customer admin(s).") % {"n": queued}
+        text = ngettext(
+            "The statement is on its way to %(n)d customer admin.",
+            "The statement is on its way to %(n)d customer admins.",
+            queued,
         )
+        messages.success(request, text % {"n": queued})
     else:
         messages.warning(request, _("This customer has no active admin with an e-mail address."))
     return redirect("statements:month", found.pk, f"{chosen:%Y-%m}")

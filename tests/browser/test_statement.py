@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_contact_opens_the_statement_and_downloads_the_pdf_and_csv(
-    page, live_server, known_tickets, shot  # noqa: F811
+    page,
+    live_server,
+    known_tickets,  # noqa: F811
+    shot,
 ):
     acme = known_tickets["a"].customer
     contact = factories.ContactFactory(customer=acme, user__username="reader@acme.test")

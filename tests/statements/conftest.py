@@ -37,8 +37,10 @@ def _outcome(spec: Spec, *, metric: str, now: dt.datetime) -> str:
     """met / breached / open for one spec, from what the spec says happened."""
     met = spec.reaction_met if metric == "reaction" else spec.resolution_met
     late = spec.reaction_late if metric == "reaction" else spec.resolution_late
-    due = spec.opened + HOUR if metric == "reaction" else (
-        None if spec.paused else spec.opened + 8 * HOUR
+    due = (
+        spec.opened + HOUR
+        if metric == "reaction"
+        else (None if spec.paused else spec.opened + 8 * HOUR)
     )
     if met is True:
         return "met"
@@ -75,7 +77,9 @@ def expected_month(customer: str, month: dt.date, now: dt.datetime) -> dict:
         dt.timedelta(),
     )
     hours = (Decimal(billable.total_seconds()) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    quota = sum(1 for s in SPECS if s.customer == customer and s.quota and _in_month(s.opened, month))
+    quota = sum(
+        1 for s in SPECS if s.customer == customer and s.quota and _in_month(s.opened, month)
+    )
     return {"figures": figures, "outcomes": outcomes, "billable": hours, "quota_used": quota}
 
 

@@ -18,9 +18,7 @@ def _urls(customer_id: int) -> list[str]:
     return urls
 
 
-def test_a_contact_of_another_organisation_gets_404_for_every_statement_url(
-    acme, globex_client
-):
+def test_a_contact_of_another_organisation_gets_404_for_every_statement_url(acme, globex_client):
     for url in _urls(acme.pk):
         assert globex_client.get(url).status_code == 404, url
     for month in MONTHS:
@@ -29,7 +27,9 @@ def test_a_contact_of_another_organisation_gets_404_for_every_statement_url(
     assert not FrozenStatement.objects.exists()  # nothing was even computed for them
 
 
-def test_an_engineer_gets_404_and_an_anonymous_visitor_the_login_page(acme, engineer_client, client):
+def test_an_engineer_gets_404_and_an_anonymous_visitor_the_login_page(
+    acme, engineer_client, client
+):
     url = reverse("statements:month", args=[acme.pk, "2026-10"])
     assert engineer_client.get(url).status_code == 404
     assert engineer_client.get(reverse("statements:index")).status_code == 404
@@ -39,10 +39,15 @@ def test_an_engineer_gets_404_and_an_anonymous_visitor_the_login_page(acme, engi
 
 def test_the_own_contact_reads_every_month_with_a_contract_and_none_outside(acme, acme_client):
     for name in ("month", "pdf", "csv"):
-        assert acme_client.get(reverse(f"statements:{name}", args=[acme.pk, "2026-10"])).status_code == 200
+        assert (
+            acme_client.get(reverse(f"statements:{name}", args=[acme.pk, "2026-10"])).status_code
+            == 200
+        )
     # before the contract, after the current month, not a month: 404, never 500
     for month in ("2024-12", "2026-12", "2026-13", "2026-1", "x"):
-        assert acme_client.get(reverse("statements:month", args=[acme.pk, month])).status_code == 404
+        assert (
+            acme_client.get(reverse("statements:month", args=[acme.pk, month])).status_code == 404
+        )
 
 
 def test_the_contacts_link_leads_to_their_latest_month(acme, acme_client):
@@ -69,9 +74,15 @@ def test_a_manager_reads_any_customer_and_may_send_again_but_a_contact_may_not(
     assert manager_client.post(send).status_code == 302
     assert StatementMail.objects.filter(automatic=False, contact=acme_admin).count() == 1
     # the current month cannot be sent: it is not over
-    assert manager_client.post(reverse("statements:send", args=[acme.pk, "2026-11"])).status_code == 404
+    assert (
+        manager_client.post(reverse("statements:send", args=[acme.pk, "2026-11"])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("customer_id", [999999])
 def test_a_customer_that_does_not_exist_is_a_404_for_managers(manager_client, customer_id):
-    assert manager_client.get(reverse("statements:month", args=[customer_id, "2026-10"])).status_code == 404
+    assert (
+        manager_client.get(reverse("statements:month", args=[customer_id, "2026-10"])).status_code
+        == 404
+    )

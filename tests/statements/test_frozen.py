@@ -27,11 +27,15 @@ def test_a_frozen_month_is_not_rewritten_by_calendar_target_or_ticket_changes(
     frozen_clock.shift(dt.timedelta(days=3))
     calendar = BusinessCalendar.objects.get(key="service-desk-hours")
     CalendarClosedDate.objects.create(calendar=calendar, date=dt.date(2026, 10, 20), name="late")
-    SlaTarget.objects.filter(ticket_type="incident", priority=3).update(reaction=dt.timedelta(hours=9))
+    SlaTarget.objects.filter(ticket_type="incident", priority=3).update(
+        reaction=dt.timedelta(hours=9)
+    )
     breached = Ticket.objects.get(customer=acme, subject__contains="2026-10-20")
     Ticket.objects.filter(pk=breached.pk).update(reaction_met=True, resolution_met=True)
     TicketChange.objects.create(
-        ticket=breached, at=now, action="sla_retimed",
+        ticket=breached,
+        at=now,
+        action="sla_retimed",
         effects=[{"kind": "reaction_due", "due": now.isoformat()}],
     )
     assert compute_statement(customer=acme, month=dt.date(2026, 10, 1), now=now) != before

@@ -51,7 +51,10 @@ def test_the_job_mails_each_admin_once_with_the_pdf_and_csv_from_the_first_worki
     assert statements_monthly_mail(now=_at(3, 9)) == 0
     sent = StatementMail.objects.get()
     assert (sent.customer, sent.month, sent.contact, sent.automatic) == (
-        acme, dt.date(2026, 11, 1), acme_admin, True
+        acme,
+        dt.date(2026, 11, 1),
+        acme_admin,
+        True,
     )
     assert FrozenStatement.objects.filter(customer=acme, month=dt.date(2026, 11, 1)).exists()
     row = OutboxMessage.objects.get(pk=sent.outbox_id)
@@ -72,10 +75,22 @@ def test_a_manager_sends_again_however_many_times_and_the_monthly_one_still_goes
     acme, acme_admin
 ):
     now = _at(2, 9)
-    assert statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=False, now=now) == 1
-    assert statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=False, now=now) == 1
-    assert statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=True, now=now) == 1
-    assert statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=True, now=now) == 0
+    assert (
+        statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=False, now=now)
+        == 1
+    )
+    assert (
+        statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=False, now=now)
+        == 1
+    )
+    assert (
+        statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=True, now=now)
+        == 1
+    )
+    assert (
+        statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=True, now=now)
+        == 0
+    )
     assert StatementMail.objects.filter(automatic=False).count() == 2
     assert StatementMail.objects.filter(automatic=True).count() == 1
 

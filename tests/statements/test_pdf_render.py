@@ -17,9 +17,22 @@ def test_page_one_of_the_pdf_is_drawn_and_not_blank(acme, acme_client, month_arg
     source = tmp_path / "statement.pdf"
     source.write_bytes(response.content)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(source),
-         str(tmp_path / "page")],
-        check=True, capture_output=True, timeout=60,
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     image = Image.open(tmp_path / "page.png").convert("L")
     width, height = image.size

@@ -50,7 +50,10 @@ def test_page_pdf_csv_and_dashboard_agree_with_the_month_computed_from_the_ticke
     # the CSV
     sections = csv_sections(acme_client.get(reverse("statements:csv", args=args)).content)
     rows = {row["Type"]: row for row in sections["Compliance by ticket type"]}
-    for code, label in (("all", "All tickets"), *((c, TYPES[c]) for c in ("incident", "service_request"))):
+    for code, label in (
+        ("all", "All tickets"),
+        *((c, TYPES[c]) for c in ("incident", "service_request")),
+    ):
         m, d, sm, sd = figures[code]
         assert (rows[label]["Reaction met"], rows[label]["Reaction due"]) == (str(m), str(d))
         assert (rows[label]["Resolution met"], rows[label]["Resolution due"]) == (str(sm), str(sd))
@@ -61,11 +64,17 @@ def test_page_pdf_csv_and_dashboard_agree_with_the_month_computed_from_the_ticke
 
     # the dashboard's CSV for the same customer and month
     query = {"from_month": month_arg, "to_month": month_arg, "customer": acme.pk}
-    dash = {row["Type"]: row for row in csv_rows(
-        manager_client.get(reverse("tickets:dashboard_csv", args=["type"]), query)
-    )}
+    dash = {
+        row["Type"]: row
+        for row in csv_rows(
+            manager_client.get(reverse("tickets:dashboard_csv", args=["type"]), query)
+        )
+    }
     month_col = f"Reaction met ({month_arg})"
-    for code, label in (("all", "All tickets"), *((c, TYPES[c]) for c in ("incident", "service_request"))):
+    for code, label in (
+        ("all", "All tickets"),
+        *((c, TYPES[c]) for c in ("incident", "service_request")),
+    ):
         m, d, sm, sd = figures[code]
         assert dash[label][month_col] == str(m)
         assert dash[label][f"Reaction due ({month_arg})"] == str(d)

@@ -142,8 +142,10 @@ def _compliance(label: str, key, row: dict) -> ComplianceLine:
 
 
 def _timeline(change: dict) -> TimelineLine:
-    old = value_text(change["field"], change["old"], {})
-    new = value_text(change["field"], change["new"], {})
+    # a filing row stores the type it was filed with without naming the field (as history)
+    field = change["field"] or ("ticket_type" if change["action"] == ChangeAction.FILED else "")
+    old = value_text(field, change["old"], {})
+    new = value_text(field, change["new"], {})
     return TimelineLine(
         at=when(change["at"]),
         reason=change_reason(change),

@@ -3,8 +3,9 @@
 Each mail is an outbox row (one per customer admin, in the admin's language) plus a
 ``StatementMail`` that says which statement it carries. The outbox stores text only, so the
 PDF and CSV are attached when the row is sent (``attach_statement``, registered with the
-outbox), made from the frozen statement: every attempt, and a resend after a crash, carries the
-same files, and a mail is never lost to a file that did not fit in a row.
+outbox) from the frozen statement's files, made once when the mail is queued: every attempt, and
+a resend after a crash, carries the same files, and a mail is never lost to a file that did not
+fit in a row.
 """
 
 from __future__ import annotations
@@ -22,11 +23,9 @@ from django.utils import formats, translation
 from packages.models import Contact, Contract, Customer
 from sla.models import BusinessCalendar
 from sla.selectors import calendar_spec
-from statements.exports import file_name, statement_csv, statement_pdf
-from statements.models import FrozenStatement, StatementMail
-from statements.render import statement_view
+from statements.models import FileKind, FrozenStatement, StatementMail
 from statements.selectors import add_months, month_of
-from statements.services import statement_get
+from statements.services import Statement, statement_file, statement_get
 from tickets.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
@@ -75,10 +74,14 @@ def statement_url(customer_id: int, month: date) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def _language(contact: Contact) -> str:
+    return contact.language or settings.LANGUAGE_CODE
+
+
 def _queue_one(
     customer: Customer, month: date, contact: Contact, *, automatic: bool, now: datetime
 ) -> bool:
-    language = contact.language or settings.LANGUAGE_CODE
+    language = _language(contact)
     with translation.override(language):
         month_label = formats.date_format(month, "YEAR_MONTH_FORMAT")
         subject = translation.gettext("SLA statement for %(month)s: %(customer)s") % {
@@ -118,10 +121,13 @@ def _queue_one(
 def statement_mail_queue(*, customer: Customer, month: date, automatic: bool, now: datetime) -> int:
     """Freeze the ended month (if nobody did yet) and queue its mail to every customer admin;
     returns how many mails were queued. Automatic: once per admin and month, however often."""
-    statement_get(customer=customer, month=month, now=now)
+    statement = statement_get(customer=customer, month=month, now=now)
+    admins = customer_admins(customer)
+    for language in sorted({_language(contact) for contact in admins}):
+        for kind in FileKind:  # made here, in the job, so that sending only reads them
+            statement_file(statement=statement, kind=kind, language=language)
     return sum(
-        _queue_one(customer, month, contact, automatic=automatic, now=now)
-        for contact in customer_admins(customer)
+        _queue_one(customer, month, contact, automatic=automatic, now=now) for contact in admins
     )
 
 
@@ -158,11 +164,11 @@ def attach_statement(row, message) -> None:
     frozen = FrozenStatement.objects.filter(customer_id=mail.customer_id, month=mail.month).first()
     if frozen is None:
         raise ValueError(f"statement {mail.customer_id} {mail.month} is not frozen")
+    statement = Statement(frozen.data, frozen)
     try:
-        with translation.override(mail.language):
-            view = statement_view(frozen.data, frozen.frozen_at)
-            message.attach(file_name(view, "pdf"), statement_pdf(view), "application/pdf")
-            message.attach(file_name(view, "csv"), statement_csv(view), "text/csv")
+        for kind, content_type in ((FileKind.PDF, "application/pdf"), (FileKind.CSV, "text/csv")):
+            name, content = statement_file(statement=statement, kind=kind, language=mail.language)
+            message.attach(name, content, content_type)
     except Exception as exc:
         logger.exception("statement files of outbox message %s not made", row.pk)
         raise ValueError(f"statement files not made: {exc!r}") from exc

@@ -68,3 +68,31 @@ class StatementMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.month:%Y-%m} → {self.contact_id}"
+
+
+class FileKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    CSV = "csv", "CSV"
+
+
+class FrozenStatementFile(models.Model):
+    """A frozen statement's PDF or CSV in one language, made once: a long month's PDF takes
+    WeasyPrint seconds, and the monthly mail and every later download send these bytes."""
+
+    statement = models.ForeignKey(FrozenStatement, on_delete=models.CASCADE, related_name="files")
+    language = models.CharField(_("language"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=3, choices=FileKind.choices)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        ordering = ["statement", "language", "kind"]
+        verbose_name = _("frozen statement file")
+        verbose_name_plural = _("frozen statement files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "language", "kind"], name="statement_file_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} {self.language}.{self.kind}"

@@ -15,18 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from packages.models import Customer
 from packages.roles import contact_of, is_manager
-from statements.exports import file_name, statement_csv, statement_pdf
 from statements.mail import statement_mail_queue
+from statements.models import FileKind
 from statements.render import statement_view
 from statements.selectors import is_ended, parse_month, statement_months
-from statements.services import statement_get
+from statements.services import statement_file, statement_get
 
 app_name = "statements"
 
@@ -76,18 +76,18 @@ def customer(request, customer_id: int):
     return redirect("statements:month", found.pk, f"{month:%Y-%m}")
 
 
-def _view(request, customer_id: int, month: str):
+def _statement(request, customer_id: int, month: str):
     now = timezone.now()
     found = _customer_or_404(request, customer_id)
     chosen, months = _month_or_404(found, month, now)
-    statement = statement_get(customer=found, month=chosen, now=now)
-    return statement_view(statement.data, statement.frozen_at), months, chosen, now
+    return statement_get(customer=found, month=chosen, now=now), months, chosen, now
 
 
 @login_required
 @require_GET
 def month_page(request, customer_id: int, month: str):
-    view, months, chosen, now = _view(request, customer_id, month)
+    statement, months, chosen, now = _statement(request, customer_id, month)
+    view = statement_view(statement.data, statement.frozen_at)
     args = [customer_id, f"{chosen:%Y-%m}"]
     send_url = None
     if is_manager(request.user) and is_ended(chosen, now):
@@ -106,22 +106,26 @@ def month_page(request, customer_id: int, month: str):
     )
 
 
+def _download(request, customer_id: int, month: str, kind: str, content_type: str):
+    statement = _statement(request, customer_id, month)[0]
+    name, content = statement_file(
+        statement=statement, kind=kind, language=translation.get_language()
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 @require_GET
 def month_pdf(request, customer_id: int, month: str):
-    view = _view(request, customer_id, month)[0]
-    response = HttpResponse(statement_pdf(view), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(view, "pdf")}"'
-    return response
+    return _download(request, customer_id, month, FileKind.PDF, "application/pdf")
 
 
 @login_required
 @require_GET
 def month_csv(request, customer_id: int, month: str):
-    view = _view(request, customer_id, month)[0]
-    response = HttpResponse(statement_csv(view), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(view, "csv")}"'
-    return response
+    return _download(request, customer_id, month, FileKind.CSV, "text/csv; charset=utf-8")
 
 
 @login_required

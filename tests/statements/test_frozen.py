@@ -8,8 +8,9 @@ import datetime as dt
 from django.urls import reverse
 
 from sla.models import BusinessCalendar, CalendarClosedDate, SlaTarget
-from statements.models import FrozenStatement
+from statements.models import FileKind, FrozenStatement
 from statements.selectors import compute_statement
+from statements.services import MAKERS
 from tests.statements.helpers import page_ratios
 from tickets.models import Ticket, TicketChange
 
@@ -59,3 +60,16 @@ def test_the_current_month_is_live_and_never_frozen(acme, acme_client, now):
     Ticket.objects.filter(pk=ticket.pk).update(reaction_met=False)
     assert page_ratios(acme_client.get(url).content.decode(), "type")["all"] == (0, 1, 0, 1)
     assert not FrozenStatement.objects.exists()
+
+
+def test_a_frozen_months_files_are_made_once_and_then_served_as_kept(
+    acme, acme_client, month_arg, monkeypatch
+):
+    url = reverse("statements:pdf", args=[acme.pk, month_arg])
+    first = acme_client.get(url).content
+
+    def must_not_run(view):
+        raise AssertionError("a kept file is not made again")
+
+    monkeypatch.setitem(MAKERS, FileKind.PDF, must_not_run)
+    assert acme_client.get(url).content == first

@@ -10,7 +10,8 @@ from django.core import mail
 
 from sla.models import BusinessCalendar, CalendarClosedDate
 from statements.mail import first_working_day, statement_mail_queue, statements_monthly_mail
-from statements.models import FrozenStatement, StatementMail
+from statements.models import FileKind, FrozenStatement, FrozenStatementFile, StatementMail
+from statements.services import MAKERS
 from tests import factories
 from tests.statements.helpers import pdf_text
 from tickets.models import OutboxMessage
@@ -56,7 +57,9 @@ def test_the_job_mails_each_admin_once_with_the_pdf_and_csv_from_the_first_worki
         acme_admin,
         True,
     )
-    assert FrozenStatement.objects.filter(customer=acme, month=dt.date(2026, 11, 1)).exists()
+    frozen = FrozenStatement.objects.get(customer=acme, month=dt.date(2026, 11, 1))
+    # the files were made with the mail, in the admin's language: sending only reads them
+    assert sorted(frozen.files.values_list("language", "kind")) == [("uk", "csv"), ("uk", "pdf")]
     row = OutboxMessage.objects.get(pk=sent.outbox_id)
     assert row.recipients == ["admin@acme.test"]
     assert "листопад" in row.subject.lower()  # the admin reads Ukrainian
@@ -98,11 +101,12 @@ def test_a_manager_sends_again_however_many_times_and_the_monthly_one_still_goes
 def test_a_file_that_cannot_be_made_keeps_the_mail_for_a_retry(acme, acme_admin, monkeypatch):
     statement_mail_queue(customer=acme, month=dt.date(2026, 10, 1), automatic=True, now=_at(2, 9))
     row = OutboxMessage.objects.get()
+    FrozenStatementFile.objects.all().delete()  # e.g. removed in the admin
 
     def broken(view):
         raise OSError("no fonts")
 
-    monkeypatch.setattr("statements.mail.statement_pdf", broken)
+    monkeypatch.setitem(MAKERS, FileKind.PDF, broken)
     assert outbox_deliver_many(message_ids=[row.pk], now=_at(2, 9)) == 0
     row.refresh_from_db()
     assert row.sent_at is None and row.next_attempt_at is not None and "no fonts" in row.last_error

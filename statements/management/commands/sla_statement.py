@@ -12,13 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from packages.models import Customer
-from statements.exports import statement_csv, statement_pdf
-from statements.render import statement_view
+from statements.models import FileKind
 from statements.selectors import parse_month, statement_months
-from statements.services import statement_get
+from statements.services import statement_file, statement_get
 
 
 class BadInput(Exception):
@@ -58,21 +57,22 @@ class Command(BaseCommand):
                 f"{customer.name} has no statement for {month:%Y-%m}: no contract in force "
                 "then, or the month has not begun"
             )
-        outputs = [(Path(options["out"]), statement_pdf)]
+        outputs = [(Path(options["out"]), FileKind.PDF)]
         if options["csv"]:
-            outputs.append((Path(options["csv"]), statement_csv))
-        for target, _make in outputs:
+            outputs.append((Path(options["csv"]), FileKind.CSV))
+        for target, _kind in outputs:
             if not target.parent.is_dir():
                 raise BadInput(f"no such folder: {target.parent}")
         statement = statement_get(customer=customer, month=month, now=now)
-        with translation.override(options["language"]):
-            view = statement_view(statement.data, statement.frozen_at)
-            for target, make in outputs:
-                try:
-                    target.write_bytes(make(view))
-                except OSError as exc:
-                    raise BadInput(f"cannot write {target}: {exc.strerror}") from exc
-                self.stdout.write(f"wrote {target}")
+        for target, kind in outputs:
+            _name, content = statement_file(
+                statement=statement, kind=kind, language=options["language"]
+            )
+            try:
+                target.write_bytes(content)
+            except OSError as exc:
+                raise BadInput(f"cannot write {target}: {exc.strerror}") from exc
+            self.stdout.write(f"wrote {target}")
 
 
 def _customer(value: str) -> Customer:

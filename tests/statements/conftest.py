@@ -113,3 +113,16 @@ def globex_client(known_tickets) -> Client:  # noqa: F811
 @pytest.fixture
 def month_arg() -> str:
     return f"{MONTH:%Y-%m}"
+
+
+def kyiv_month(now: dt.datetime, shift: int = 0) -> str:
+    """``YYYY-MM`` of the month ``now`` falls in, in Kyiv (the staff zone), plus ``shift``."""
+    local = now.astimezone(KYIV)
+    index = local.year * 12 + local.month - 1 + shift
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def kyiv_text(instant: dt.datetime) -> str:
+    """An instant as the English pages write it, in Kyiv: ``18 Nov 2026, 10:30``."""
+    local = instant.astimezone(KYIV)
+    return f"{local.day} {local:%b %Y, %H:%M}"

@@ -16,8 +16,13 @@ def page_ratios(html: str, table: str) -> dict[str, tuple[int, int, int, int]]:
     assert body, f"table {table} not on the page"
     found = {}
     for key, row in re.findall(r'<tr data-key="([^"]*)">(.*?)</tr>', body.group(1), re.S):
-        cells = re.findall(r'data-met="(\d+)" data-due="(\d+)"', row)
-        found[key] = tuple(int(n) for pair in cells for n in pair)
+        figures = []
+        for metric in ("reaction", "resolution"):
+            cell = re.search(rf'<td class="{metric}">(.*?)</td>', row, re.S)
+            assert cell, f"no {metric} cell in row {key}"
+            ratio = re.search(r'data-met="(\d+)" data-due="(\d+)"', cell.group(1))
+            figures += [int(ratio.group(1)), int(ratio.group(2))] if ratio else [0, 0]  # "—"
+        found[key] = tuple(figures)
     return found
 
 

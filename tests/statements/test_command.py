@@ -30,7 +30,7 @@ def test_writes_the_pdf_and_csv_by_name_or_id(acme, tmp_path, capsys):
         (["Acme Test", "--month", "2026/10"], "--month must be YYYY-MM"),
         (["Acme Test", "--month", "2026-13"], "--month must be YYYY-MM"),
         (["Acme Test", "--month", "2024-10"], "has no statement for 2024-10"),
-        (["Acme Test", "--month", "2027-01"], "has no statement for 2027-01"),
+        (["Acme Test", "--month", "2028-01"], "has no statement for 2028-01"),
     ],
 )
 def test_bad_input_says_what_is_wrong_and_exits_2(acme, tmp_path, capsys, args, message):

@@ -144,6 +144,15 @@ def csv_sections(view: StatementView) -> list[tuple[str, list[str], list[list[st
     ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: what a person typed (a ticket's subject) and starts
+    like a formula gets a leading apostrophe instead of being run."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def statement_csv(view: StatementView) -> bytes:
     """UTF-8 with a BOM (Excel), sections apart by a blank line."""
     out = io.StringIO()
@@ -154,7 +163,7 @@ def statement_csv(view: StatementView) -> bytes:
             writer.writerow([])
         writer.writerow([title])
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([inert(cell) for cell in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 

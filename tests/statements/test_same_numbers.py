@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.statements.conftest import MONTH, expected_month
 from tests.statements.helpers import csv_sections, page_outcomes, page_ratios, pdf_text
 from tests.tickets.dashboard.helpers import csv_rows
+from tickets.models import Ticket
 
 TYPES = {"incident": "Incident", "service_request": "Service request", "change": "Change"}
 
@@ -106,3 +107,14 @@ def test_the_ukrainian_statement_has_its_own_words_and_the_same_figures(
         acme_client.get(reverse("statements:csv", args=args), HTTP_ACCEPT_LANGUAGE="uk").content
     )
     assert "Дотримання за типами звернень" in sections
+
+
+def test_a_subject_that_looks_like_a_formula_stays_text_in_the_csv(acme, acme_client, month_arg):
+    Ticket.objects.filter(customer=acme, subject__contains="2026-10-05").update(
+        subject='=HYPERLINK("http://evil.test","x")'
+    )
+    sections = csv_sections(
+        acme_client.get(reverse("statements:csv", args=[acme.pk, month_arg])).content
+    )
+    subjects = [row["Subject"] for row in sections["Tickets"]]
+    assert '\'=HYPERLINK("http://evil.test","x")' in subjects

@@ -7,8 +7,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core import mail
+from django_celery_beat.models import PeriodicTask
 
 from sla.models import BusinessCalendar, CalendarClosedDate
+from statements import tasks
 from statements.mail import first_working_day, statement_mail_queue, statements_monthly_mail
 from statements.models import FileKind, FrozenStatement, FrozenStatementFile, StatementMail
 from statements.services import MAKERS
@@ -63,6 +65,7 @@ def test_the_job_mails_each_admin_once_with_the_pdf_and_csv_from_the_first_worki
     row = OutboxMessage.objects.get(pk=sent.outbox_id)
     assert row.recipients == ["admin@acme.test"]
     assert "листопад" in row.subject.lower()  # the admin reads Ukrainian
+    assert f"/statements/{acme.pk}/2026-11/" in row.body  # and a link to the page
 
     # When the outbox sends it, the files are attached (in the admin's language)
     assert outbox_deliver_many(message_ids=[row.pk], now=_at(2, 9)) == 1
@@ -113,3 +116,12 @@ def test_a_file_that_cannot_be_made_keeps_the_mail_for_a_retry(acme, acme_admin,
     monkeypatch.undo()
     assert outbox_deliver_many(message_ids=[row.pk], now=row.next_attempt_at) == 1
     assert len(mail.outbox) == 1 and len(mail.outbox[0].attachments) == 2
+
+
+def test_beat_runs_the_monthly_job_hourly_and_the_task_calls_the_service(db, monkeypatch):
+    job = PeriodicTask.objects.get(task="statements.tasks.statements_monthly_mail")
+    assert job.enabled and job.crontab.minute == "20" and job.crontab.hour == "*"
+    seen = []
+    monkeypatch.setattr(tasks, "monthly_mail_run", lambda *, now: seen.append(now) or 3)
+    assert tasks.statements_monthly_mail.apply().get() == 3
+    assert len(seen) == 1 and seen[0].tzinfo is not None

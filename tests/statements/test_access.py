@@ -93,3 +93,12 @@ def test_a_customer_that_does_not_exist_is_a_404_for_managers(manager_client, cu
         manager_client.get(reverse("statements:month", args=[customer_id, "2026-10"])).status_code
         == 404
     )
+
+
+def test_a_manager_reads_a_pro_customers_month_which_has_no_quota(known_tickets, manager_client):
+    globex = known_tickets["b"].customer
+    page = manager_client.get(reverse("statements:month", args=[globex.pk, "2026-10"]))
+    assert page.status_code == 200
+    assert b"No monthly quota" in page.content and b"Globex Test" in page.content
+    listing = manager_client.get(reverse("statements:index")).content.decode()
+    assert reverse("statements:customer", args=[globex.pk]) in listing

@@ -10,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint (the SLA statements' PDF) draws text with Pango; DejaVu covers Cyrillic.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so code changes reuse this layer (pyproject.toml installs no packages of
 # its own: the apps run from /app).
 COPY pyproject.toml README.md ./

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/api-tokens/", include("api.pages")),
     path("webhooks/", include("webhooks.pages")),
     path("oncall/", include("oncall.urls")),
+    path("statements/", include("statements.views")),
 ]
 
 # The portal's own error pages (portal/errors.py); CSRF_FAILURE_VIEW in settings is the sixth.

@@ -98,6 +98,7 @@ SEED_MIGRATIONS = (
     "tickets.migrations.0006_ending_a_ticket",
     "webhooks.migrations.0002_seed_beat_schedule",
     "mailin.migrations.0002_seed_mail_poll",
+    "statements.migrations.0002_seed_beat_schedule",
 )
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "webhooks",
     "mailin",
     "oncall",
+    "statements",
 ]
 
 MIDDLEWARE = [

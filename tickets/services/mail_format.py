@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 import zoneinfo
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from django.conf import settings
@@ -66,12 +67,23 @@ def support_address() -> str:
     return settings.SUPPORT_EMAIL or settings.DEFAULT_FROM_EMAIL
 
 
+# The outbox stores text only. An app whose mail carries files registers a function that adds
+# them to a row's message at send time (statements: the month's PDF and CSV, made from the
+# frozen statement, so every attempt sends the same files).
+ATTACHERS: list[Callable[[object, EmailMessage], None]] = []
+
+
+def register_attacher(attacher: Callable[[object, EmailMessage], None]) -> None:
+    if attacher not in ATTACHERS:
+        ATTACHERS.append(attacher)
+
+
 def email_for(row, *, connection=None) -> EmailMessage:
     """The message of an outbox row, the same on every attempt (same Message-ID)."""
     headers = {"Message-ID": row.message_id}
     if row.auto_submitted:
         headers["Auto-Submitted"] = "auto-generated"
-    return EmailMessage(
+    message = EmailMessage(
         subject=tagged_subject(row.subject, row.ticket_id),
         body=clean_text(row.body),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -80,3 +92,6 @@ def email_for(row, *, connection=None) -> EmailMessage:
         headers=headers,
         connection=connection,
     )
+    for attach in ATTACHERS:
+        attach(row, message)
+    return message

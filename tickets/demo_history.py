@@ -292,6 +292,8 @@ def _open_now(plan: Plan, *, reply: bool, ask: bool = False) -> Plan:
     plan.resolve_at, plan.wait = None, None
     if not reply:
         plan.reply_at = None
+    elif plan.reply_at is None:  # filed out of hours: someone on duty answered all the same
+        plan.reply_at = plan.opened + min(timedelta(minutes=20), (plan.now - plan.opened) / 2)
     if ask and plan.reply_at is not None:
         asked = plan.reply_at + timedelta(minutes=30)
         if asked < plan.now:

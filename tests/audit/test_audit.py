@@ -4,8 +4,10 @@ can change it."""
 import csv
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
@@ -194,7 +196,8 @@ def test_managers_search_by_actor_action_dates_and_text(
 
     assert rows(actor="anna") == 2
     assert rows(action=AuditAction.INVITATION_SENT) == 1
-    today = now.date().isoformat()
+    # the dates a manager types are days in the staff's zone
+    today = now.astimezone(zoneinfo.ZoneInfo(settings.PORTAL_STAFF_TIME_ZONE)).date().isoformat()
     assert rows(actor="anna", date_from=today, date_to=today) == 1
     assert rows(text="evil.test") == 1
     assert rows(date_to="2000-01-01") == 0

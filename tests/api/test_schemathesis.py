@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import token_text
 from tickets.services.workflow import ticket_reply
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CHECKS = [
     not_a_server_error,

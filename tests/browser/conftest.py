@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our fixtures make
 # between page steps are still synchronous and safe.
@@ -20,6 +21,18 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+
+# A loaded machine is slow, never wrong: assertions and actions wait long before failing (a
+# passing step does not wait at all).
+PATIENCE_MS = 30_000
+expect.set_options(timeout=PATIENCE_MS)
+
+
+@pytest.fixture(autouse=True)
+def _patient_page(request):
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(PATIENCE_MS)
 
 
 def pytest_collection_modifyitems(items):

@@ -16,7 +16,7 @@ import pytest
 
 from tests.portal.live import BASE_DIR, free_port, manage, portal_env, wait_for_http
 
-pytestmark = pytest.mark.real_clock  # the server, the worker and beat read the real clock
+pytestmark = [pytest.mark.real_clock, pytest.mark.slow]  # the server, the worker and beat read the real clock
 
 STOP_WITHIN_SECONDS = 10
 NOISE = ("Traceback", "RecursionError", "Segmentation", "Error")

@@ -66,6 +66,7 @@ def a_ticket(contact):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "who", ["client", "contact_client", "customer_admin_client", "other_contact_client",
             "engineer_client", "manager_client"],

@@ -23,7 +23,7 @@ from tests.portal.live import (
     wait_for_http,
 )
 
-pytestmark = pytest.mark.real_clock  # the server process reads the real clock
+pytestmark = [pytest.mark.real_clock, pytest.mark.slow]  # the server process reads the real clock
 
 FILINGS = 20
 USERNAME = "filer@example.test"

@@ -5,6 +5,7 @@ filesystem broker) in a temporary var folder, on a free port.
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,7 +17,8 @@ import pytest
 
 from tests.portal.live import BASE_DIR, free_port, manage, portal_env, wait_for_http
 
-pytestmark = [pytest.mark.real_clock, pytest.mark.slow]  # the server, the worker and beat read the real clock
+# The server, the worker and beat read the real clock.
+pytestmark = [pytest.mark.real_clock, pytest.mark.slow]
 
 STOP_WITHIN_SECONDS = 10
 NOISE = ("Traceback", "RecursionError", "Segmentation", "Error")
@@ -61,6 +63,9 @@ def processes_mentioning(text: str) -> list[int]:
     return found
 
 
+ORDINARY_WORK = re.compile(r"INFO/(Beat|MainProcess)\]|\] \"(GET|POST) ")
+
+
 def stopped_within(process: subprocess.Popen, seconds: float) -> float:
     started = time.monotonic()
     process.wait(timeout=seconds + 10)
@@ -90,7 +95,10 @@ def test_ctrl_c_stops_the_stack_quietly_within_seconds(var_dir, tmp_path):
     assert took < STOP_WITHIN_SECONDS, text[-3000:]
     assert stack.returncode == 0, text[-3000:]
     said = text.splitlines()[before:]
-    assert len(said) <= 15, "\n".join(said)
+    # what the stack logs at work (beat's due tasks, the worker's tasks, requests) may land
+    # after the signal on a slow machine; the rest is what stopping says
+    stopping = [line for line in said if not ORDINARY_WORK.search(line)]
+    assert len(stopping) <= 15, "\n".join(said)
     assert not [line for line in said if any(word in line for word in NOISE)], "\n".join(said)
     assert text.count("Warm shutdown") <= 1
     assert_everything_stopped(var_dir, port)

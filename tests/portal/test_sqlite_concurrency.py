@@ -23,7 +23,8 @@ from tests.portal.live import (
     wait_for_http,
 )
 
-pytestmark = [pytest.mark.real_clock, pytest.mark.slow]  # the server process reads the real clock
+# The server process reads the real clock.
+pytestmark = [pytest.mark.real_clock, pytest.mark.slow]
 
 FILINGS = 20
 USERNAME = "filer@example.test"

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from packages.roles import is_support_staff
 from search import postgres, sqlite
+from tickets.models import Ticket
 
 TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,18})$")
 MAX_LENGTH = 200
@@ -35,18 +36,27 @@ def _ticket_ids_sql(text: str, *, internal: bool) -> tuple[str, list]:
     return sqlite.like_ids_sql(text, internal=internal)
 
 
+def _union_q(parts: list[tuple[str, list]]) -> Q:
+    """``pk IN (a UNION ALL b ...)``: one subquery the database joins, where an OR of
+    conditions would be tested on every ticket (IN ignores duplicates: no UNION's sort)."""
+    sql = " UNION ALL ".join(part for part, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
+    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, the text is a parameter
+
+
 def text_q(text: str, *, internal: bool, also: QuerySet | None = None) -> Q:
     """Tickets whose subject, description or a message (notes if ``internal``) has ``text``,
-    or whose id ``also`` (a ``values("pk")`` query) selects: one ``pk IN (... UNION ...)``,
-    which the database joins, where an OR of two conditions would test every ticket."""
+    or that ``also`` (a ``values("pk")`` query) selects."""
     text = " ".join(text.split())[:MAX_LENGTH]
-    if not text:
-        return Q(pk__in=also) if also is not None else Q(pk__in=[])
-    sql, params = _ticket_ids_sql(text, internal=internal)
+    parts = [_ticket_ids_sql(text, internal=internal)] if text else []
     if also is not None:
-        also_sql, also_params = also.query.sql_with_params()
-        sql, params = f"{sql} UNION {also_sql}", [*params, *also_params]
-    return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, the text is a parameter
+        parts.append(also.order_by().query.sql_with_params())
+    return _union_q(parts) if parts else Q(pk__in=[])
+
+
+def either_q(*selections: QuerySet) -> Q:
+    """Tickets any of ``selections`` (``values("pk")`` queries) selects."""
+    return _union_q([selection.order_by().query.sql_with_params() for selection in selections])
 
 
 def search_q(text: str, *, user) -> Q:
@@ -57,4 +67,8 @@ def search_q(text: str, *, user) -> Q:
     if number is not None and text.strip().startswith("#"):
         return Q(pk=number)
     found = text_q(text, internal=is_support_staff(user))
-    return found | Q(pk=number) if number is not None else found
+    if number is None:
+        return found
+    return either_q(
+        Ticket.objects.filter(found).values("pk"), Ticket.objects.filter(pk=number).values("pk")
+    )

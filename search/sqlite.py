@@ -109,7 +109,7 @@ def like_ids_sql(text: str, *, internal: bool) -> tuple[str, list]:
     like = like_pattern(text)
     return (
         "SELECT t.id FROM tickets_ticket t WHERE t.subject LIKE %s ESCAPE '\\' "  # noqa: S608
-        "OR t.description LIKE %s ESCAPE '\\' UNION SELECT m.ticket_id FROM "
+        "OR t.description LIKE %s ESCAPE '\\' UNION ALL SELECT m.ticket_id FROM "
         f"tickets_message m WHERE m.body LIKE %s ESCAPE '\\'{note}",
         [like, like, like],
     )
@@ -124,7 +124,7 @@ def ticket_ids_sql(text: str, *, internal: bool) -> tuple[str, list]:
     note = "" if internal else " AND m.kind <> 'note'"
     return (
         "SELECT rowid FROM search_ticket_fts WHERE search_ticket_fts MATCH %s "  # noqa: S608
-        "UNION SELECT m.ticket_id FROM search_message_fts f "
+        "UNION ALL SELECT m.ticket_id FROM search_message_fts f "
         "JOIN tickets_message m ON m.id = f.rowid "
         f"WHERE search_message_fts MATCH %s{note}",
         [expression, expression],

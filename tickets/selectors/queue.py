@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from packages.models import Contract, Customer
 from packages.roles import is_support_staff
-from search.selectors import text_q, ticket_number
+from search.selectors import either_q, text_q, ticket_number
 from sla.selectors import terms_for_contracts
 from sla.terms import Terms
 from tickets.models import OPEN_STATUSES, Ticket
@@ -140,7 +140,11 @@ def _search_q(text: str, in_status: Q, user) -> Q:
     customers = Customer.objects.filter(name__icontains=text).values("pk")
     by_customer = Ticket.objects.filter(customer__in=customers).order_by().values("pk")
     found = text_q(text, internal=is_support_staff(user), also=by_customer) & in_status
-    return found | Q(pk=number) if number is not None else found
+    if number is None:
+        return found
+    return either_q(
+        Ticket.objects.filter(found).values("pk"), Ticket.objects.filter(pk=number).values("pk")
+    )
 
 
 def queue_tickets(*, user, filters: dict, now: datetime) -> QuerySet[Ticket]:

@@ -117,3 +117,19 @@ def test_search_takes_as_many_queries_at_10_and_1000_tickets(
     with django_assert_num_queries(len(small)):
         response = client.get(url, query)
     assert response.status_code == 200
+
+
+def test_the_api_ticket_list_searches_with_the_same_rules(noted, contact, other_contact, engineer):
+    from rest_framework.test import APIClient
+
+    def pks(user, text) -> set[int]:
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.get("/api/tickets/", {"search": text})
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.json()["results"]}
+
+    assert pks(contact.user, "шум") == {noted.pk}
+    assert pks(contact.user, "jitter") == set()
+    assert pks(other_contact.user, "шум") == set()
+    assert pks(engineer, "jitter") == {noted.pk}

@@ -22,6 +22,12 @@ TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,18})$")
 MAX_LENGTH = 200
 
 
+def clean(text: str) -> str:
+    """One space between words, no NUL (no database takes it in a string), at most
+    MAX_LENGTH characters."""
+    return " ".join(text.replace("\x00", " ").split())[:MAX_LENGTH]
+
+
 def ticket_number(text: str) -> int | None:
     """``#41`` or ``41``: the ticket number the text names, else None."""
     found = TICKET_NUMBER.match(text.strip())
@@ -47,7 +53,7 @@ def _union_q(parts: list[tuple[str, list]]) -> Q:
 def text_q(text: str, *, internal: bool, also: QuerySet | None = None) -> Q:
     """Tickets whose subject, description or a message (notes if ``internal``) has ``text``,
     or that ``also`` (a ``values("pk")`` query) selects."""
-    text = " ".join(text.split())[:MAX_LENGTH]
+    text = clean(text)
     parts = [_ticket_ids_sql(text, internal=internal)] if text else []
     if also is not None:
         parts.append(also.order_by().query.sql_with_params())

@@ -60,6 +60,12 @@ def test_the_contact_list_searches_every_state_and_the_public_conversation_only(
     assert _list_pks(other_contact_client, q=f"#{noted.pk}") == set()
 
 
+def test_the_contact_list_takes_any_text(contact_client, noted):
+    response = contact_client.get(LIST, {"q": "\x00\xff'\"<script>"})
+    assert response.status_code == 200
+    assert "&lt;script&gt;" in response.content.decode()
+
+
 def test_the_contact_list_keeps_the_search_in_its_links(contact_client, noted):
     body = contact_client.get(LIST, {"q": "шум & co"}).content.decode()
     assert 'value="шум &amp; co"' in body

@@ -135,6 +135,8 @@ def test_edits_and_deletions_are_followed(ours, contact):
         "_",
         "\\",
         "q",
+        "\x00",
+        "zz\x00zz",
         "qz",
         "NEAR(",
         "* OR",

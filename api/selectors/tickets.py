@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from packages.roles import Role, is_manager, is_support_staff, role_of
+from search.selectors import search_q
 from sla.selectors import terms_for_contracts
 from tickets.models import OPEN_STATUSES, Attachment, MessageKind, Ticket, TicketStatus
 from tickets.selectors.access import tickets_visible_to
@@ -47,6 +48,8 @@ def api_ticket_list(*, user, filters: dict, now: datetime) -> QuerySet[Ticket]:
             qs = qs.filter(**{key: filters[key]})
     if filters.get("customer") is not None:
         qs = qs.filter(customer_id=filters["customer"])
+    if (filters.get("search") or "").strip():
+        qs = qs.filter(search_q(filters["search"], user=user))
     if filters.get("updated_since") is not None:
         qs = qs.filter(updated_at__gte=filters["updated_since"])
     for key, condition in (("breached", breached_q(now)), ("at_risk", at_risk_q(now))):

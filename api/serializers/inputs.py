@@ -51,6 +51,12 @@ class TicketFilterSerializer(serializers.Serializer):
     updated_since = serializers.DateTimeField(
         required=False, help_text=_("Changed at or after this instant (ISO 8601).")
     )
+    search = serializers.CharField(
+        required=False,
+        max_length=200,
+        allow_blank=True,
+        help_text=_("Words in the subject, description or conversation, or #123."),
+    )
 
 
 class QueueFilterSerializer(serializers.Serializer):

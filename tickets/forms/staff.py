@@ -72,7 +72,9 @@ class QueueFilterForm(_BootstrapForm):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("Subject, text, customer or #123")}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Words in tickets and conversations, customer or #123")}
+        ),
     )
     customer = forms.ModelChoiceField(
         label=_("Customer"), queryset=Customer.objects.order_by("name"), required=False

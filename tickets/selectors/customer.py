@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from packages.models import Contract
 from packages.selectors import contract_in_force
+from search.selectors import search_q
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -40,9 +41,12 @@ CUSTOMER_HISTORY_ACTIONS = (
 LIST_STATES = ("open", "closed", "all")
 
 
-def customer_ticket_list(user, *, state: str = "open") -> QuerySet[Ticket]:
-    """The user's organisation's tickets, newest first; ``state`` is open, closed or all."""
+def customer_ticket_list(user, *, state: str = "open", text: str = "") -> QuerySet[Ticket]:
+    """The user's organisation's tickets, newest first; ``state`` is open, closed or all;
+    ``text`` searches subjects, descriptions and the public conversation (``search``)."""
     tickets = tickets_visible_to(user).select_related("component", "reporter", "contract")
+    if text.strip():
+        tickets = tickets.filter(search_q(text, user=user))
     if state == "open":
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     elif state == "closed":

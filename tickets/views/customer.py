@@ -14,11 +14,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from packages.roles import contact_of, is_support_staff
 from packages.selectors import contract_in_force
+from search.selectors import MAX_LENGTH as SEARCH_MAX_LENGTH
 from tickets.forms.customer import CommentForm, TicketFileForm, add_service_errors
 from tickets.models import MessageKind, TicketStatus, WithdrawReason
 from tickets.selectors.access import attachment_for_user, ticket_for_user
@@ -68,12 +70,12 @@ def contact_list(request):
             return redirect(queue)
     contact = _contact_or_404(request)
     now = timezone.now()
-    state = request.GET.get("state", "open")
+    text = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    state = request.GET.get("state", "all" if text else "open")  # a search looks everywhere
     if state not in LIST_STATES:
         state = "open"
-    page = Paginator(customer_ticket_list(request.user, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    tickets = customer_ticket_list(request.user, state=state, text=text)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     annotate_badges(page.object_list, now=now)
     return render(
         request,
@@ -81,6 +83,8 @@ def contact_list(request):
         {
             "page": page,
             "state": state,
+            "q": text,
+            "list_query": urlencode({"state": state, "q": text} if text else {"state": state}),
             "states": [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
             "quota": customer_quota(customer_id=contact.customer_id, now=now),
             "now": now,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "mailin",
     "oncall",
     "statements",
+    "rollups",
 ]
 
 MIDDLEWARE = [

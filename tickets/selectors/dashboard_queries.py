@@ -88,8 +88,11 @@ CUBE_KEYS = ("b", "contract_id", "ticket_type", "priority")
 COUNTS_INDEX = "ticket_dash_counts_idx"
 
 
-def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
-    """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan."""
+def counts_cube(
+    qs: QuerySet, *, bucket: Case, now: datetime, index: str = COUNTS_INDEX
+) -> list[dict]:
+    """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan
+    (on SQLite through ``index``)."""
     r_due, s_due = reaction_due_q(now), resolution_due_q(now)
     cube = (
         qs.annotate(b=bucket)
@@ -105,7 +108,7 @@ def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
         )
         .order_by()
     )
-    return indexed_values(cube, COUNTS_INDEX)
+    return indexed_values(cube, index)
 
 
 class Median(Aggregate):

@@ -4,6 +4,10 @@ when an ended ticket is involved). Bulk UPDATEs call ``rollups.services`` themse
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.dispatch import receiver
 
@@ -11,8 +15,20 @@ from rollups.contribution import COLUMNS, FIELDS, contribution
 from rollups.services import ticket_changed
 from tickets.models import Ticket
 
+_paused = ContextVar("rollups_paused", default=False)
 UNKNOWN = object()  # loaded with deferred columns: read the row before it is overwritten
 ATTR = "_rollup_contribution"
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Ticket writes that leave the roll-ups alone (a benchmark wiping its tickets); run
+    ``rollups_rebuild`` after anything else done this way."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 def _snapshot(ticket):
@@ -29,7 +45,7 @@ def _loaded(sender, instance, **kwargs) -> None:
 
 @receiver(pre_save, sender=Ticket, dispatch_uid="rollups_ticket_saving")
 def _saving(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
+    if raw or _paused.get():
         return
     if instance._state.adding:
         setattr(instance, ATTR, None)
@@ -40,7 +56,7 @@ def _saving(sender, instance, raw=False, **kwargs) -> None:
 
 @receiver(post_save, sender=Ticket, dispatch_uid="rollups_ticket_saved")
 def _saved(sender, instance, raw=False, **kwargs) -> None:
-    if raw:
+    if raw or _paused.get():
         return
     after = _snapshot(instance)
     if after is UNKNOWN:
@@ -53,5 +69,5 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
 @receiver(post_delete, sender=Ticket, dispatch_uid="rollups_ticket_deleted")
 def _deleted(sender, instance, **kwargs) -> None:
     before = getattr(instance, ATTR, None)
-    if before is not UNKNOWN:
+    if before is not UNKNOWN and not _paused.get():
         ticket_changed(instance.pk, before, None)

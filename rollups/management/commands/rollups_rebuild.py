@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rollups.services import rollups_rebuild
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         began = time.perf_counter()
         count = rollups_rebuild(since=first)
         self.stdout.write(
-            _("Rolled up %(count)d ended tickets in %(seconds).1f s.")
+            ngettext(
+                "Rolled up %(count)d ended ticket in %(seconds).1f s.",
+                "Rolled up %(count)d ended tickets in %(seconds).1f s.",
+                count,
+            )
             % {"count": count, "seconds": time.perf_counter() - began}
         )

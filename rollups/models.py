@@ -15,21 +15,23 @@ NO_PRIORITY = 0  # service requests and changes (stored as 0: NULL never matches
 
 class MonthCell(models.Model):
     """Counts of the ended tickets opened in one month (reporting zone) for one contract,
-    type and priority: the dashboard's counts cube, stored."""
+    type and priority: the dashboard's counts cube, stored. Signed on purpose: a cell gone
+    wrong (rows written behind the services' back) must never make a ticket's save fail;
+    ``rollups_rebuild`` repairs it."""
 
     month = models.DateField(_("month"))  # first day, in PORTAL_STAFF_TIME_ZONE
     customer_id = models.BigIntegerField(_("customer"))
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
     ticket_type = models.CharField(_("type"), max_length=20)
     priority = models.PositiveSmallIntegerField(_("priority"), default=NO_PRIORITY)
-    tickets = models.PositiveIntegerField(default=0)
-    r_due = models.PositiveIntegerField(default=0)
-    r_met = models.PositiveIntegerField(default=0)
-    s_due = models.PositiveIntegerField(default=0)
-    s_met = models.PositiveIntegerField(default=0)
-    r_timed = models.PositiveIntegerField(default=0)
-    s_timed = models.PositiveIntegerField(default=0)
-    w = models.PositiveIntegerField(default=0)
+    tickets = models.IntegerField(default=0)
+    r_due = models.IntegerField(default=0)
+    r_met = models.IntegerField(default=0)
+    s_due = models.IntegerField(default=0)
+    s_met = models.IntegerField(default=0)
+    r_timed = models.IntegerField(default=0)
+    s_timed = models.IntegerField(default=0)
+    w = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("dashboard roll-up")

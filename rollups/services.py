@@ -79,15 +79,21 @@ def _pending(c: Contribution) -> dict:
     }
 
 
-def rollups_rebuild(*, since: date | None = None, batch_size: int = 5000) -> int:
+def rollups_rebuild(
+    *, since: date | None = None, batch_size: int = 5000, models: tuple | None = None
+) -> int:
     """Recompute the roll-ups from the ended tickets (all months, or from ``since`` on): for a
     migration of existing data or a repair. Reads the tickets in primary-key batches and
-    keeps only the cells in memory; returns the number of tickets rolled up."""
-    from tickets.models import Ticket
+    keeps only the cells in memory; returns the number of tickets rolled up. ``models``:
+    (Ticket, MonthCell, PendingDue), a migration's historical ones."""
+    if models is None:
+        from tickets.models import Ticket
 
+        models = (Ticket, MonthCell, PendingDue)
+    ticket_model, cell_model, pending_model = models
     cells: dict[tuple, list[int]] = {}
-    pending: list[PendingDue] = []
-    tickets = Ticket.objects.filter(status__in=ENDED_STATUSES, opened_at__isnull=False)
+    pending: list = []
+    tickets = ticket_model.objects.filter(status__in=ENDED_STATUSES, opened_at__isnull=False)
     last_pk, count = 0, 0
     while True:
         rows = list(tickets.filter(pk__gt=last_pk).order_by("pk").only("pk", *COLUMNS)[:batch_size])
@@ -101,10 +107,10 @@ def rollups_rebuild(*, since: date | None = None, batch_size: int = 5000) -> int
             count += 1
             _sum_into(cells, c)
             if c.reaction_pending or c.resolution_pending:
-                pending.append(PendingDue(ticket_id=ticket.pk, **_pending(c)))
+                pending.append(pending_model(ticket_id=ticket.pk, **_pending(c)))
     with transaction.atomic():
-        stale = MonthCell.objects.all()
-        stale_pending = PendingDue.objects.all()
+        stale = cell_model.objects.all()
+        stale_pending = pending_model.objects.all()
         if since is not None:
             stale, stale_pending = (
                 stale.filter(month__gte=since),
@@ -112,12 +118,12 @@ def rollups_rebuild(*, since: date | None = None, batch_size: int = 5000) -> int
             )
         stale.delete()
         stale_pending.delete()
-        MonthCell.objects.bulk_create(
+        cell_model.objects.bulk_create(
             [
-                MonthCell(**_key_filter(key), **dict(zip(COUNTS, totals, strict=True)))
+                cell_model(**_key_filter(key), **dict(zip(COUNTS, totals, strict=True)))
                 for key, totals in cells.items()
             ],
             batch_size=1000,
         )
-        PendingDue.objects.bulk_create(pending, batch_size=1000)
+        pending_model.objects.bulk_create(pending, batch_size=1000)
     return count

@@ -5,56 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('packages', '0005_contract_price_permission'),
+        ("packages", "0005_contract_price_permission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthCell',
+            name="MonthCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('customer_id', models.BigIntegerField(verbose_name='customer')),
-                ('ticket_type', models.CharField(max_length=20, verbose_name='type')),
-                ('priority', models.PositiveSmallIntegerField(default=0, verbose_name='priority')),
-                ('tickets', models.IntegerField(default=0)),
-                ('r_due', models.IntegerField(default=0)),
-                ('r_met', models.IntegerField(default=0)),
-                ('s_due', models.IntegerField(default=0)),
-                ('s_met', models.IntegerField(default=0)),
-                ('r_timed', models.IntegerField(default=0)),
-                ('s_timed', models.IntegerField(default=0)),
-                ('w', models.IntegerField(default=0)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='packages.contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("customer_id", models.BigIntegerField(verbose_name="customer")),
+                ("ticket_type", models.CharField(max_length=20, verbose_name="type")),
+                ("priority", models.PositiveSmallIntegerField(default=0, verbose_name="priority")),
+                ("tickets", models.IntegerField(default=0)),
+                ("r_due", models.IntegerField(default=0)),
+                ("r_met", models.IntegerField(default=0)),
+                ("s_due", models.IntegerField(default=0)),
+                ("s_met", models.IntegerField(default=0)),
+                ("r_timed", models.IntegerField(default=0)),
+                ("s_timed", models.IntegerField(default=0)),
+                ("w", models.IntegerField(default=0)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="packages.contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dashboard roll-up',
-                'verbose_name_plural': 'dashboard roll-ups',
-                'indexes': [models.Index(fields=['month', 'customer_id'], name='rollup_month_idx')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'customer_id', 'contract', 'ticket_type', 'priority'), name='rollup_month_cell_unique')],
+                "verbose_name": "dashboard roll-up",
+                "verbose_name_plural": "dashboard roll-ups",
+                "indexes": [models.Index(fields=["month", "customer_id"], name="rollup_month_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("month", "customer_id", "contract", "ticket_type", "priority"),
+                        name="rollup_month_cell_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PendingDue',
+            name="PendingDue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket_id', models.BigIntegerField(unique=True, verbose_name='ticket')),
-                ('month', models.DateField(verbose_name='month')),
-                ('customer_id', models.BigIntegerField(verbose_name='customer')),
-                ('ticket_type', models.CharField(max_length=20, verbose_name='type')),
-                ('priority', models.PositiveSmallIntegerField(default=0, verbose_name='priority')),
-                ('reaction_due', models.DateTimeField(null=True, verbose_name='reaction due')),
-                ('resolution_due', models.DateTimeField(null=True, verbose_name='resolution due')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='packages.contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ticket_id", models.BigIntegerField(unique=True, verbose_name="ticket")),
+                ("month", models.DateField(verbose_name="month")),
+                ("customer_id", models.BigIntegerField(verbose_name="customer")),
+                ("ticket_type", models.CharField(max_length=20, verbose_name="type")),
+                ("priority", models.PositiveSmallIntegerField(default=0, verbose_name="priority")),
+                ("reaction_due", models.DateTimeField(null=True, verbose_name="reaction due")),
+                ("resolution_due", models.DateTimeField(null=True, verbose_name="resolution due")),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="packages.contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pending due time',
-                'verbose_name_plural': 'pending due times',
-                'indexes': [models.Index(fields=['month', 'customer_id'], name='rollup_pending_month_idx')],
+                "verbose_name": "pending due time",
+                "verbose_name_plural": "pending due times",
+                "indexes": [
+                    models.Index(fields=["month", "customer_id"], name="rollup_pending_month_idx")
+                ],
             },
         ),
     ]

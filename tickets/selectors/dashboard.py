@@ -161,9 +161,7 @@ class _Cube:
         # Ended tickets from their months' roll-ups; the others (few: open or resolved within
         # the reopen window) counted live, read through the status-led index.
         qs = base_tickets(period).filter(in_period(period), status__in=LIVE_STATUSES)
-        rows = counts_cube(
-            qs, bucket=bucket(period, "opened_at"), now=period.now, index=LIVE_INDEX
-        )
+        rows = counts_cube(qs, bucket=bucket(period, "opened_at"), now=period.now, index=LIVE_INDEX)
         rows += ended_cube_rows(period)
         ids = {row["contract_id"] for row in rows}
         contracts = {

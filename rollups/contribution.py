@@ -7,7 +7,7 @@ consistency tests compare the roll-ups with the cube computed from the tickets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tickets.models import TicketStatus
 from tickets.selectors.dashboard_period import staff_zone
@@ -37,6 +37,9 @@ FIELDS = (
     "resolution_due",
     "reaction_elapsed",
     "resolution_elapsed",
+    "is_billable",
+    "resolved_at",
+    "time_spent",
 )
 # The same as model field names, for ``only()`` and ``refresh_from_db()``.
 COLUMNS = tuple(name.removesuffix("_id") for name in FIELDS)
@@ -50,6 +53,7 @@ class Contribution:
     counts: tuple[int, ...]  # in the order of COUNTS
     reaction_pending: datetime | None  # due once the clock passes it (see PendingDue)
     resolution_pending: datetime | None
+    billable: tuple[tuple[date, int], timedelta] | None = None  # (month resolved, customer)
 
 
 def month_of(instant: datetime) -> date:
@@ -85,4 +89,9 @@ def contribution(ticket) -> Contribution | None:
         counts=counts,
         reaction_pending=ticket.reaction_due if open_ended and not r_settled else None,
         resolution_pending=ticket.resolution_due if open_ended and not s_settled else None,
+        billable=(
+            ((month_of(ticket.resolved_at), ticket.customer_id), ticket.time_spent or timedelta())
+            if ticket.is_billable and ticket.resolved_at is not None
+            else None
+        ),
     )

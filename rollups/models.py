@@ -5,6 +5,8 @@ month's counts are stored once and read by every page view; tickets still open (
 within the reopen window) are counted live, a small set whatever the history's length.
 """
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +71,23 @@ class PendingDue(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}"
+
+
+class BillableCell(models.Model):
+    """Time spent on the ended billable tickets of one customer resolved in one month
+    (reporting zone): the dashboard's billable hours, stored."""
+
+    month = models.DateField(_("month"))  # the month resolved in, first day
+    customer_id = models.BigIntegerField(_("customer"))
+    tickets = models.IntegerField(default=0)
+    spent = models.DurationField(_("time spent"), default=timedelta(0))
+
+    class Meta:
+        verbose_name = _("billable roll-up")
+        verbose_name_plural = _("billable roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "customer_id"], name="rollup_billable_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.customer_id}"

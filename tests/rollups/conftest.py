@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from rollups.models import MonthCell, PendingDue
+from rollups.models import BillableCell, MonthCell, PendingDue
 from rollups.services import rollups_rebuild
 from tests import factories
 from tests.tickets.dashboard.conftest import known_tickets, long_contracts  # noqa: F401
@@ -17,9 +17,11 @@ from tickets.selectors.dashboard import (
     add_months,
     base_tickets,
     bucket,
+    hours,
     in_period,
 )
 from tickets.selectors.dashboard_queries import counts_cube
+from tickets.selectors.dashboard_tables import billable_hours
 
 COUNTED = ("r_due", "r_met", "s_due", "s_met", "r_timed", "s_timed", "w")
 
@@ -60,6 +62,28 @@ def cube_shown(period: Period) -> dict:
     return summed(_Cube.load(period).rows)
 
 
+def billable_shown(period: Period) -> dict:
+    return {row.customer_id: row.by_month for row in billable_hours(period)}
+
+
+def billable_from_tickets(period: Period) -> dict:
+    """Billable hours per customer and month resolved, added up here from every ticket."""
+    spent: dict[tuple[int, int], dt.timedelta] = {}
+    index = {month: i for i, month in enumerate(period.months)}
+    for ticket in base_tickets(period).filter(
+        is_billable=True, resolved_at__gte=period.start, resolved_at__lt=period.end
+    ):
+        month = ticket.resolved_at.astimezone(period.zone).date().replace(day=1)
+        key = (ticket.customer_id, index[month])
+        spent[key] = spent.get(key, dt.timedelta()) + (ticket.time_spent or dt.timedelta())
+    found: dict[int, list] = {}
+    for (customer_id, b), total in spent.items():
+        found.setdefault(customer_id, [hours(dt.timedelta())] * len(period.months))[b] = hours(
+            total
+        )
+    return found
+
+
 def stored_rollups() -> tuple[set, set]:
     cells = {
         tuple(row)
@@ -78,7 +102,12 @@ def stored_rollups() -> tuple[set, set]:
             "ticket_id", "month", "contract_id", "reaction_due", "resolution_due"
         )
     )
-    return cells, pending
+    billable = set(
+        BillableCell.objects.exclude(tickets=0).values_list(
+            "month", "customer_id", "tickets", "spent"
+        )
+    )
+    return cells, pending, billable
 
 
 def assert_rollups_fresh() -> None:

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from packages.models import Component
 from tests.rollups.conftest import (
     assert_rollups_fresh,
+    billable_from_tickets,
+    billable_shown,
     cube_from_tickets,
     cube_shown,
     year_to,
@@ -45,8 +47,8 @@ def _act(rng, ticket, *, contact, engineer, at):
             ticket_resolve(
                 ticket=ticket,
                 by=engineer,
-                root_cause="product_defect",
-                time_spent=dt.timedelta(minutes=15),
+                root_cause=rng.choice(["product_defect", "customer_action"]),  # billable
+                time_spent=dt.timedelta(minutes=rng.randrange(0, 120)),
                 message="Fixed.",
                 now=at,
             )
@@ -97,4 +99,6 @@ def test_random_histories_keep_the_rollups_exact(seed, now, contact, engineer):
     # the dashboard's counts are those computed from every ticket, and a rebuild agrees
     for period in (year_to(now), year_to(now, contact.customer_id)):
         assert cube_shown(period) == cube_from_tickets(period)
+        assert billable_shown(period) == billable_from_tickets(period)
+    assert Ticket.objects.filter(is_billable=True, status=TicketStatus.CLOSED).exists()
     assert_rollups_fresh()

@@ -41,6 +41,7 @@ from tickets.selectors.dashboard_period import (  # noqa: F401 (re-exported)
     staff_zone,
 )
 from tickets.selectors.dashboard_queries import (  # noqa: F401 (the definitions, re-exported)
+    LIVE_INDEX,
     REACTION_MET,
     RESOLUTION_MET,
     counts_cube,
@@ -145,7 +146,6 @@ class _Sums:
 
 
 NO_MEDIANS = (None, None)
-LIVE_INDEX = "ticket_queue_cover_idx"  # SQLite: led by status, the live tickets only
 
 
 @dataclass

@@ -11,11 +11,12 @@ def rebuild(apps, schema_editor):
             apps.get_model("tickets", "Ticket"),
             apps.get_model("rollups", "MonthCell"),
             apps.get_model("rollups", "PendingDue"),
+            apps.get_model("rollups", "BillableCell"),
         )
     )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rollups", "0001_initial"), ("tickets", "0010_ticket_channel")]
+    dependencies = [("rollups", "0002_billable"), ("tickets", "0010_ticket_channel")]
 
     operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]

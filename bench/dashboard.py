@@ -1,17 +1,22 @@
-"""Dashboard benchmark: 100,000 tickets with realistic SLA outcomes, then the page's timing.
+"""Dashboard benchmark: N tickets with realistic SLA outcomes, then the page's timing.
 
 ``run(n)`` bulk-creates the tickets (SLA columns filled as the engine would leave them: mostly
-met, some breached, some open now) over the past twelve months, then renders the dashboard
-three times through the test Client as a manager and prints the median time and query count.
+met, some breached, some open now; resolved ones closed once their reopen window is over, as
+the beat job does) over the past twelve months, rolls them up with the rebuild command (as a
+deploy onto existing data would), then renders the dashboard three times through the test
+Client as a manager and prints the median time and query count. ``run()``: 10,000 and 100,000.
 """
 
 from __future__ import annotations
 
+import io
 import random
 import statistics
 import time
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client
@@ -20,23 +25,24 @@ from django.utils import timezone
 
 from tests.conftest import otp_verify_session
 
-TARGET_SECONDS = 1.0
+TARGET_SECONDS = 0.15
+SIZES = (10_000, 100_000)
 
 
-def _setup():
+def _setup(n: int):
     from tests import factories
 
     customers = []
     for i, package in enumerate(["advanced", "pro"] * 5):
         contract = factories.ContractFactory(
-            customer=factories.CustomerFactory(name=f"Bench customer {i:02d}"),
+            customer=factories.CustomerFactory(name=f"Bench customer {i:02d} of {n}"),
             package=factories.SupportPackageFactory(code=package),
             valid_from=timezone.localdate() - timedelta(days=400),
             valid_to=timezone.localdate() + timedelta(days=300),
         )
         reporter = factories.ContactUserFactory(customer=contract.customer)
         customers.append((contract, reporter))
-    manager = factories.ManagerFactory(username="bench-manager@vendor.test")
+    manager = factories.ManagerFactory(username=f"bench-manager-{n}@vendor.test")
     return customers, factories.ComponentFactory(), manager
 
 
@@ -78,6 +84,9 @@ def _ticket(rng, now, contract, reporter, component):
         )
         if opened + spent < now - timedelta(hours=1):
             row.status, row.resolved_at = TicketStatus.RESOLVED, opened + spent
+            if row.resolved_at < now - timedelta(days=settings.PORTAL_REOPEN_DAYS):
+                row.status = TicketStatus.CLOSED
+                row.closed_at = row.resolved_at + timedelta(days=settings.PORTAL_REOPEN_DAYS)
             row.resolution_elapsed, row.resolution_met = spent, spent <= resolution_target
             if spent > resolution_target:
                 row.resolution_breached_at = row.resolution_due + timedelta(seconds=1)
@@ -91,12 +100,33 @@ def _ticket(rng, now, contract, reporter, component):
     return row
 
 
-def run(n: int = 100_000) -> dict:
+def run(n: int | None = None) -> dict:
+    """The figures ``dashboard_ms_N``, ``dashboard_queries_N`` and ``dashboard_rollups_s_N``
+    for ``n`` tickets (None: each of SIZES, the tickets wiped in between)."""
+    figures: dict = {}
+    for size in SIZES if n is None else (n,):
+        figures.update(_run(size))
+        _wipe()  # here, not ticket by ticket through the save signals' roll-up updates
+    return figures
+
+
+def _wipe() -> None:
+    from rollups.models import MonthCell, PendingDue
+    from rollups.signals import paused
+    from tickets.models import Ticket
+
+    with paused():  # the roll-ups go as a whole, not ticket by ticket
+        Ticket.objects.all().delete()
+    MonthCell.objects.all().delete()
+    PendingDue.objects.all().delete()
+
+
+def _run(n: int) -> dict:
     from tickets.models import Ticket
 
     rng = random.Random(2026)
     now = timezone.now()
-    customers, component, manager = _setup()
+    customers, component, manager = _setup(n)
     began = time.perf_counter()
     batch = []
     for i in range(n):
@@ -117,6 +147,10 @@ def run(n: int = 100_000) -> dict:
         f"== dashboard: {n:,} tickets created in {time.perf_counter() - began:.1f} s "
         f"({connection.vendor})"
     )
+    began = time.perf_counter()
+    call_command("rollups_rebuild", stdout=io.StringIO())
+    rebuilt = time.perf_counter() - began
+    print(f"   roll-ups rebuilt by the command in {rebuilt:.1f} s")
     client = Client()
     client.force_login(manager)
     otp_verify_session(client, manager)  # staff log in with two factors
@@ -133,6 +167,10 @@ def run(n: int = 100_000) -> dict:
     print(
         f"   dashboard page: median {median * 1000:.0f} ms of 3 "
         f"({', '.join(f'{t * 1000:.0f}' for t in timings)} ms), {queries} queries "
-        f"[target < {TARGET_SECONDS:.0f} s: {verdict}]"
+        f"[target < {TARGET_SECONDS * 1000:.0f} ms: {verdict}]"
     )
-    return {"median": median, "queries": queries, "timings": timings}
+    return {
+        f"dashboard_ms_{n}": round(median * 1000, 1),
+        f"dashboard_queries_{n}": queries,
+        f"dashboard_rollups_s_{n}": round(rebuilt, 1),
+    }

@@ -96,7 +96,12 @@ def demo_history_seed(*, now: datetime, rng_seed: int = 2026, every_days: int = 
     if Ticket.objects.filter(subject__startswith=SUBJECT_PREFIX).exists():
         return 0
     with transaction.atomic():
-        return _seed(now=now, rng=random.Random(rng_seed), every_days=every_days)
+        created = _seed(now=now, rng=random.Random(rng_seed), every_days=every_days)
+        if created:  # written in bulk, past the save signals: roll them up as a deploy would
+            from rollups.services import rollups_rebuild
+
+            rollups_rebuild()
+        return created
 
 
 def _seed(*, now: datetime, rng: random.Random, every_days: int) -> int:

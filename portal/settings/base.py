@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "oncall",
     "statements",
     "search",
+    "rollups",
 ]
 
 MIDDLEWARE = [

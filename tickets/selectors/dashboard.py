@@ -27,6 +27,8 @@ from django.utils.translation import gettext
 
 from packages.models import Contract
 from packages.roles import is_manager
+from rollups.contribution import LIVE_STATUSES
+from rollups.selectors import ended_cube_rows
 from sla.models import Priority, TicketType
 from tickets.selectors.dashboard_period import (  # noqa: F401 (re-exported)
     Period,
@@ -39,6 +41,7 @@ from tickets.selectors.dashboard_period import (  # noqa: F401 (re-exported)
     staff_zone,
 )
 from tickets.selectors.dashboard_queries import (  # noqa: F401 (the definitions, re-exported)
+    LIVE_INDEX,
     REACTION_MET,
     RESOLUTION_MET,
     counts_cube,
@@ -155,8 +158,11 @@ class _Cube:
 
     @classmethod
     def load(cls, period: Period) -> _Cube:
-        qs = base_tickets(period).filter(in_period(period))
-        rows = counts_cube(qs, bucket=bucket(period, "opened_at"), now=period.now)
+        # Ended tickets from their months' roll-ups; the others (few: open or resolved within
+        # the reopen window) counted live, read through the status-led index.
+        qs = base_tickets(period).filter(in_period(period), status__in=LIVE_STATUSES)
+        rows = counts_cube(qs, bucket=bucket(period, "opened_at"), now=period.now, index=LIVE_INDEX)
+        rows += ended_cube_rows(period)
         ids = {row["contract_id"] for row in rows}
         contracts = {
             c["pk"]: c

@@ -86,10 +86,14 @@ def month_bucket(field_name: str, boundaries: Sequence[datetime]) -> Case:
 CUBE_KEYS = ("b", "contract_id", "ticket_type", "priority")
 # Holds every column the counts read, led by opened_at: the period's rows and nothing else.
 COUNTS_INDEX = "ticket_dash_counts_idx"
+LIVE_INDEX = "ticket_queue_cover_idx"  # SQLite: led by status, the tickets not ended only
 
 
-def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
-    """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan."""
+def counts_cube(
+    qs: QuerySet, *, bucket: Case, now: datetime, index: str = COUNTS_INDEX
+) -> list[dict]:
+    """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan
+    (on SQLite through ``index``)."""
     r_due, s_due = reaction_due_q(now), resolution_due_q(now)
     cube = (
         qs.annotate(b=bucket)
@@ -105,7 +109,7 @@ def counts_cube(qs: QuerySet, *, bucket: Case, now: datetime) -> list[dict]:
         )
         .order_by()
     )
-    return indexed_values(cube, COUNTS_INDEX)
+    return indexed_values(cube, index)
 
 
 class Median(Aggregate):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from packages.models import Contract
+from packages.models import Contract, Customer
+from rollups.contribution import LIVE_STATUSES
+from rollups.selectors import ended_billable
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.selectors.dashboard_period import (
     Period,
@@ -18,7 +21,7 @@ from tickets.selectors.dashboard_period import (
     bucket,
     hours,
 )
-from tickets.selectors.dashboard_queries import indexed_values
+from tickets.selectors.dashboard_queries import LIVE_INDEX, indexed_values
 from tickets.selectors.sla_status import at_risk_q, breached_q
 
 
@@ -125,26 +128,34 @@ def _count(qs: QuerySet) -> Coalesce:
 
 
 def billable_hours(period: Period) -> list[BillableRow]:
-    """Time spent on billable tickets per customer and month they were resolved in."""
+    """Time spent on billable tickets per customer and month they were resolved in: the
+    ended tickets' from the roll-ups, the others (few) read live."""
     qs = base_tickets(period).filter(
-        is_billable=True, resolved_at__gte=period.start, resolved_at__lt=period.end
+        is_billable=True,
+        resolved_at__gte=period.start,
+        resolved_at__lt=period.end,
+        status__in=LIVE_STATUSES,
     )
-    rows = indexed_values(
+    live = indexed_values(
         qs.annotate(b=bucket(period, "resolved_at"))
-        .values("customer_id", "customer__name", "b")
+        .values("customer_id", "b")
         .annotate(spent=Sum("time_spent"))
-        .order_by("customer__name", "b"),
-        "ticket_dash_billable_idx",
+        .order_by(),
+        LIVE_INDEX,
     )
+    spent: dict[tuple[int, int], timedelta | None] = {}
+    for r in [*live, *ended_billable(period)]:
+        key = (r["customer_id"], r["b"])
+        before = spent.get(key)
+        spent[key] = r["spent"] if before is None else before + (r["spent"] or timedelta())
+    names = dict(Customer.objects.filter(pk__in={c for c, _b in spent}).values_list("pk", "name"))
     by_customer: dict[int, BillableRow] = {}
-    for r in rows:
+    for (customer_id, b), total in sorted(spent.items(), key=lambda kv: (names[kv[0][0]], kv[0])):
         line = by_customer.setdefault(
-            r["customer_id"],
-            BillableRow(
-                r["customer_id"], r["customer__name"], [Decimal("0.00")] * len(period.months)
-            ),
+            customer_id,
+            BillableRow(customer_id, names[customer_id], [Decimal("0.00")] * len(period.months)),
         )
-        value = hours(r["spent"]) or Decimal("0.00")
-        line.by_month[r["b"]] += value
+        value = hours(total) or Decimal("0.00")
+        line.by_month[b] += value
         line.total += value
     return list(by_customer.values())

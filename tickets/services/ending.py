@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from packages.roles import Role
+from rollups.services import tickets_ended
 from tickets.events import (
     TICKET_REOPENED,
     TICKET_RESOLVED,
@@ -283,6 +284,7 @@ def _close_batch(ids: list[int], *, now: datetime) -> int:
         .select_related("contract", "reporter")
         .order_by("pk")
     )
+    tickets_ended(done)  # the UPDATE passed the save signals: the dashboard's roll-ups
     closed_by_itself = [effect(Effect.AUTO_CLOSED, days=settings.PORTAL_REOPEN_DAYS)]
     TicketChange.objects.bulk_create(
         TicketChange(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 
 from sla.calendar import BusinessCalendar
 
-__all__ = ["deadlines", "deadlines_us"]
+__all__ = ["OpenedFigures", "business_times_us", "deadlines", "deadlines_us", "opened_figures"]
 
 _ARRAYS_KEPT = 32  # tables converted to arrays, most recently used first
 _arrays: OrderedDict[int, tuple[object, tuple[np.ndarray, ...]]] = OrderedDict()
@@ -62,13 +63,10 @@ def deadlines_us(calendar: BusinessCalendar, starts, durations) -> np.ndarray:
     start, duration = starts[todo], durations[todo]
     table = calendar._cover(int(start.min()), int(start.max()))
     while True:
-        t_starts, t_ends, cum, cumend = _table_arrays(table)
-        i = np.searchsorted(t_starts, start, side="right") - 1
-        k = np.maximum(i, 0)
-        inside = (i >= 0) & (start < t_ends[k])
-        before = np.where(inside, cum[k] + start - t_starts[k], cumend[k])
-        target = np.where(i >= 0, before, 0) + duration
+        arrays = _table_arrays(table)
+        t_starts, _, cum, cumend = arrays
         total = int(cumend[-1]) if cumend.size else 0
+        target = (_before(arrays, start) if cumend.size else 0) + duration
         furthest = int(target.max())
         if cumend.size and furthest <= total:
             j = np.searchsorted(cumend, target, side="left")
@@ -91,3 +89,73 @@ def deadlines(calendar: BusinessCalendar, starts, targets) -> np.ndarray:
         targets = targets.astype("timedelta64[us]").astype(np.int64)
     due = deadlines_us(calendar, starts, targets)
     return due.astype("datetime64[us]") if as_dates else due
+
+
+def _before(table_arrays, x: np.ndarray) -> np.ndarray:
+    """Business time from the table's start to each instant (a table with intervals)."""
+    t_starts, t_ends, cum, cumend = table_arrays
+    i = np.searchsorted(t_starts, x, side="right") - 1
+    k = np.maximum(i, 0)
+    return np.where(i >= 0, np.where(x < t_ends[k], cum[k] + x - t_starts[k], cumend[k]), 0)
+
+
+def business_times_us(calendar: BusinessCalendar, starts, ends) -> np.ndarray:
+    """``calendar.business_time_us(start, end)`` for each pair (zero where end <= start)."""
+    starts, ends = np.broadcast_arrays(
+        np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    )
+    out = np.zeros(starts.shape, dtype=np.int64)
+    todo = ends > starts
+    if not todo.any():
+        return out
+    start, end = starts[todo], ends[todo]
+    table = calendar._cover(int(start.min()), int(end.max()))
+    arrays = _table_arrays(table)
+    if not arrays[0].size:
+        return out
+    out[todo] = _before(arrays, end) - _before(arrays, start)
+    return out
+
+
+@dataclass(frozen=True)
+class OpenedFigures:
+    """The clock's figures for tickets that were only opened (no other event), as epoch µs.
+
+    ``*_breached`` tell where the due had already passed at ``as_of`` (the breach is the due).
+    """
+
+    reaction_due: np.ndarray
+    reaction_at_risk: np.ndarray
+    resolution_due: np.ndarray
+    resolution_at_risk: np.ndarray
+    resolution_elapsed: np.ndarray
+    reaction_breached: np.ndarray
+    resolution_breached: np.ndarray
+
+
+def opened_figures(
+    calendar: BusinessCalendar, reaction: int, resolution: int, opened, as_of: int
+) -> OpenedFigures:
+    """``sla.clock.evaluate`` of tickets opened at ``opened`` with no event since, at ``as_of``.
+
+    For one target (reaction and resolution in µs of business time on ``calendar``) and terms
+    that did not change after the openings: one running clock from the opening, so each due is
+    a deadline from it, at risk at 80 % of its target, and breached once ``as_of`` is past it.
+    """
+    opened = np.asarray(opened, dtype=np.int64)
+    n = opened.size
+    amounts = np.repeat(
+        np.array([reaction, reaction * 4 // 5, resolution, resolution * 4 // 5], np.int64), n
+    )
+    dues = deadlines_us(calendar, np.tile(opened, 4), amounts).reshape(4, n)
+    # the clock's "now": an as_of trailing the opening adds nothing
+    elapsed = business_times_us(calendar, opened, np.maximum(opened, as_of))
+    return OpenedFigures(
+        reaction_due=dues[0],
+        reaction_at_risk=dues[1],
+        resolution_due=dues[2],
+        resolution_at_risk=dues[3],
+        resolution_elapsed=elapsed,
+        reaction_breached=as_of > dues[0],
+        resolution_breached=as_of > dues[2],
+    )

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sla.batch import deadlines, deadlines_us
+from sla.batch import business_times_us, deadlines, deadlines_us, opened_figures
 from sla.calendar import (
     INCIDENT_HOURS,
     SERVICE_DESK_HOURS,
@@ -17,9 +17,12 @@ from sla.calendar import (
     OpenInterval,
     to_us,
 )
+from sla.clock import evaluate
 from sla.spliced import calendar_for_versions
+from sla.terms import Target, Terms
 
 HOUR_US = 3600 * 10**6
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LO, HI = datetime(2025, 12, 1, tzinfo=UTC), datetime(2028, 1, 31, tzinfo=UTC)
 ZONES = ("UTC", "+03:00", "-05:30", "Europe/Kyiv", "America/New_York")
 DAYS = st.dates(date(2026, 1, 1), date(2027, 12, 31))
@@ -135,3 +138,51 @@ def test_no_open_time_left_is_refused_as_by_the_scalar_form():
         calendar.deadline_us(start, 2 * HOUR_US)
     with pytest.raises(ValueError, match="no open time left"):
         deadlines_us(calendar, [start], [2 * HOUR_US])
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendar=calendars(), pairs=st.lists(st.tuples(starts, starts), min_size=1, max_size=40))
+def test_batch_business_times_are_the_scalar_ones(calendar, pairs):
+    start = np.array([a for a, _ in pairs], dtype=np.int64)
+    end = np.array([b for _, b in pairs], dtype=np.int64)
+    expected = [calendar.business_time_us(a, b) for a, b in pairs]
+    assert business_times_us(calendar, start, end).tolist() == expected
+
+
+def _at(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    calendar=calendars(),
+    reaction=targets,
+    resolution=targets,
+    opened=st.lists(starts, min_size=1, max_size=20),
+    as_of=starts,
+)
+def test_figures_of_tickets_only_opened_are_the_clocks(
+    calendar, reaction, resolution, opened, as_of
+):
+    target = Target(timedelta(microseconds=reaction), timedelta(microseconds=resolution), calendar)
+    terms = Terms(targets={("incident", 2): target}, extension={})
+    figures = opened_figures(calendar, reaction, resolution, opened, as_of)
+    for n, at in enumerate(opened):
+        state = evaluate(terms, type="incident", priority=2, opened_at=_at(at), as_of=_at(as_of))
+        reaction_due = int(figures.reaction_due[n])
+        resolution_due = int(figures.resolution_due[n])
+        assert to_us(state.reaction_due) == reaction_due
+        assert to_us(state.reaction_at_risk_at) == figures.reaction_at_risk[n]
+        assert to_us(state.resolution_due) == resolution_due
+        assert to_us(state.resolution_at_risk_at) == figures.resolution_at_risk[n]
+        assert state.resolution_elapsed == timedelta(
+            microseconds=int(figures.resolution_elapsed[n])
+        )
+        breached = state.reaction_breached_at
+        assert (None if breached is None else to_us(breached)) == (
+            reaction_due if figures.reaction_breached[n] else None
+        )
+        breached = state.resolution_breached_at
+        assert (None if breached is None else to_us(breached)) == (
+            resolution_due if figures.resolution_breached[n] else None
+        )

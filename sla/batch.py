@@ -12,12 +12,22 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
-from sla.calendar import BusinessCalendar
+from sla.calendar import BusinessCalendar, td_us
+from sla.clock import SlaState
+from sla.terms import Terms
 
-__all__ = ["OpenedFigures", "business_times_us", "deadlines", "deadlines_us", "opened_figures"]
+__all__ = [
+    "OpenedFigures",
+    "business_times_us",
+    "deadlines",
+    "deadlines_us",
+    "opened_figures",
+    "opened_states",
+]
 
 _ARRAYS_KEPT = 32  # tables converted to arrays, most recently used first
 _arrays: OrderedDict[int, tuple[object, tuple[np.ndarray, ...]]] = OrderedDict()
@@ -159,3 +169,45 @@ def opened_figures(
         reaction_breached=as_of > dues[0],
         resolution_breached=as_of > dues[2],
     )
+
+
+def opened_states(
+    terms: Terms, type_: str, priority: int | None, opened, as_of: int
+) -> list[SlaState]:
+    """``sla.clock.evaluate(terms, type=..., priority=..., opened_at=o, as_of=...)`` for each
+    opening ``o`` (epoch µs) of a ticket with no event since, on terms in force since then.
+
+    ValueError when the terms have no target for the type and priority (``evaluate`` says which).
+    """
+    target = terms.target(type_, priority)
+    calendar = target.calendar
+    resolution = td_us(terms.resolution_target(type_, priority, extended=False))
+    figures = opened_figures(calendar, td_us(target.reaction), resolution, opened, as_of)
+    at = calendar.from_us
+    states = []
+    for n, start in enumerate(np.asarray(opened, dtype=np.int64).tolist()):
+        reaction_due = at(int(figures.reaction_due[n]))
+        resolution_due = at(int(figures.resolution_due[n]))
+        states.append(
+            SlaState(
+                type=type_,
+                priority=priority,
+                reaction_due=reaction_due,
+                first_response_at=None,
+                reaction_met=None,
+                reaction_breached_at=reaction_due if figures.reaction_breached[n] else None,
+                resolution_due=resolution_due,
+                resolution_met=None,
+                resolution_breached_at=resolution_due if figures.resolution_breached[n] else None,
+                paused=False,
+                resolved=False,
+                extended=False,
+                clock_started_at=at(start),
+                resolution_target=timedelta(microseconds=resolution),
+                resolution_elapsed=timedelta(microseconds=int(figures.resolution_elapsed[n])),
+                reaction_elapsed=None,
+                reaction_at_risk_at=at(int(figures.reaction_at_risk[n])),
+                resolution_at_risk_at=at(int(figures.resolution_at_risk[n])),
+            )
+        )
+    return states

@@ -20,6 +20,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 DATABASE_BENCHMARKS = (
     "bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api", "bench.mailin",
     "bench.search",
+    "bench.rebuild",
 )
 
 

@@ -105,29 +105,46 @@ def _met(computed: bool | None, breached_at: datetime | None) -> bool | None:
     return None if computed is None else computed and breached_at is None
 
 
+def sla_columns(
+    state: SlaState, *, reaction_breached_at: datetime | None,
+    resolution_breached_at: datetime | None,
+) -> dict[str, object]:
+    """The ``SLA_COLUMNS`` values of an engine state, given the breaches already recorded."""
+    reaction_breached_at = _sticky(reaction_breached_at, state.reaction_breached_at)
+    resolution_breached_at = _sticky(resolution_breached_at, state.resolution_breached_at)
+    if state.resolved or state.withdrawn or (state.paused and state.first_response_at is not None):
+        next_due = None
+    elif state.first_response_at is None:
+        next_due = state.reaction_due
+    else:
+        next_due = state.resolution_due
+    return {
+        "reaction_due": state.reaction_due,
+        "reaction_met": _met(state.reaction_met, reaction_breached_at),
+        "reaction_breached_at": reaction_breached_at,
+        "first_response_at": state.first_response_at,
+        "reaction_at_risk_at": None if state.first_response_at else state.reaction_at_risk_at,
+        "reaction_elapsed": state.reaction_elapsed,
+        "resolution_due": state.resolution_due,
+        "resolution_met": _met(state.resolution_met, resolution_breached_at),
+        "resolution_breached_at": resolution_breached_at,
+        "resolution_at_risk_at": (
+            None if state.paused or state.resolved else state.resolution_at_risk_at
+        ),
+        "resolution_elapsed": state.resolution_elapsed,
+        "resolution_target": state.resolution_target,
+        "sla_paused": state.paused,
+        "sla_extended": state.extended,
+        "next_due": next_due,
+    }
+
+
 def sla_state_to_ticket(ticket: Ticket, state: SlaState) -> None:
     """Copy an engine state onto the ticket's columns (no save); recorded breaches stay."""
-    ticket.reaction_due = state.reaction_due
-    ticket.reaction_breached_at = _sticky(ticket.reaction_breached_at, state.reaction_breached_at)
-    ticket.reaction_met = _met(state.reaction_met, ticket.reaction_breached_at)
-    ticket.first_response_at = state.first_response_at
-    ticket.reaction_at_risk_at = None if state.first_response_at else state.reaction_at_risk_at
-    ticket.reaction_elapsed = state.reaction_elapsed
-    ticket.resolution_due = state.resolution_due
-    ticket.resolution_breached_at = _sticky(
-        ticket.resolution_breached_at, state.resolution_breached_at
+    columns = sla_columns(
+        state,
+        reaction_breached_at=ticket.reaction_breached_at,
+        resolution_breached_at=ticket.resolution_breached_at,
     )
-    ticket.resolution_met = _met(state.resolution_met, ticket.resolution_breached_at)
-    ticket.resolution_at_risk_at = (
-        None if state.paused or state.resolved else state.resolution_at_risk_at
-    )
-    ticket.resolution_elapsed = state.resolution_elapsed
-    ticket.resolution_target = state.resolution_target
-    ticket.sla_paused = state.paused
-    ticket.sla_extended = state.extended
-    if state.resolved or state.withdrawn or (state.paused and state.first_response_at is not None):
-        ticket.next_due = None
-    elif state.first_response_at is None:
-        ticket.next_due = state.reaction_due
-    else:
-        ticket.next_due = state.resolution_due
+    for name, value in columns.items():
+        setattr(ticket, name, value)

@@ -1,73 +1,181 @@
 """Re-time open tickets after a calendar or a target changed (SPEC: terms change under open
 tickets).
 
-Every open ticket of the contracts concerned is replayed through the engine with the new
-definitions in force from the moment of the change, in batches of locked rows (primary-key
-order, one short transaction each), and gets a history row when its next due time moved.
-Breaches already recorded stay (``sla_state_to_ticket``); resolved tickets are not touched.
+Every open ticket of the contracts concerned is re-timed with the new definitions in force from
+the moment of the change, in batches of locked rows (primary-key order, one short transaction
+each), and gets a history row when its next due time moved. Breaches already recorded stay
+(``sla_columns``); resolved tickets are not touched.
+
+A batch holds at most ``batch`` tickets, read as plain values, whatever the count: one query for
+the rows, one for their SLA events, one UPDATE of the tickets whose figures changed and one
+insert of history rows. A ticket that was only opened (its log is the OPEN event, on terms
+unchanged since) is timed with its likes by the batch engine (``sla.batch.opened_states``);
+every other one is a full replay of its log.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 
+from packages.models import Contract
+from sla.batch import opened_states
+from sla.calendar import to_us
+from sla.clock import SlaState
 from sla.selectors import terms_for_contracts
-from tickets.models import OPEN_STATUSES, ChangeAction, SlaEvent, Ticket, TicketChange
-from tickets.services.sla import SLA_COLUMNS, sla_state_of_events, sla_state_to_ticket
+from sla.terms import Terms, TermsTimeline
+from tickets.models import OPEN_STATUSES, ChangeAction, SlaEvent, SlaEventKind, Ticket, TicketChange
+from tickets.services.bulk_rows import rows_update
+from tickets.services.sla import SLA_COLUMNS, sla_columns, sla_state_of_events
 from tickets.services.sla_effects import Effect, effect, iso
 
-BATCH = 500
+BATCH = 1000
 
 
-def _retime_batch(rows: list[Ticket], *, now: datetime) -> int:
-    """Replay one locked batch; returns how many next due times moved."""
-    events = defaultdict(list)
-    for event in SlaEvent.objects.filter(ticket__in=rows).order_by("ticket_id", "seq"):
-        events[event.ticket_id].append(event)
-    terms = terms_for_contracts({row.contract for row in rows})
-    moved = []
-    for ticket in rows:
-        before = ticket.next_due
-        state = sla_state_of_events(
-            ticket, events[ticket.pk], as_of=now, terms=terms[ticket.contract_id]
+# A ticket as the re-time reads it: its pk, contract and SLA columns as stored.
+_Row = namedtuple("_Row", ["pk", "contract_id", *SLA_COLUMNS])
+# What a running clock changes by itself as time passes (shown only once a metric is settled):
+# a ticket whose other columns are as stored is not written.
+_DRIFTS = frozenset({"resolution_elapsed"})
+_COMPARED = [n for n, name in enumerate(SLA_COLUMNS) if name not in _DRIFTS]
+
+
+class _EventRow(NamedTuple):
+    """An ``SlaEvent`` as ``sla_state_of_events`` reads it."""
+
+    ticket_id: int
+    kind: str
+    at: datetime
+    priority: int | None
+    ticket_type: str
+    workaround: bool
+
+
+def _terms_since(terms: Terms | TermsTimeline, opened: datetime) -> Terms | None:
+    """The terms a ticket opened at ``opened`` is on, if they have not changed since."""
+    timeline = TermsTimeline.of(terms)
+    at = to_us(opened)
+    if any(change > at for change, _ in timeline.changes()):
+        return None
+    return timeline.at_us(at)
+
+
+def _states(
+    rows: list[_Row],
+    events: dict[int, list[_EventRow]],
+    terms: dict,
+    *,
+    now: datetime,
+    replay_all: bool,
+) -> dict[int, SlaState]:
+    """Each row's engine state at ``now``, by pk: tickets only opened in groups on the same
+    target (whatever the contract), the others replayed."""
+    groups: dict[tuple, tuple[Terms, list[_Row]]] = {}
+    replay = []
+    for row in rows:
+        log = events[row.pk]
+        since = None
+        if not replay_all and len(log) == 1 and log[0].kind == SlaEventKind.OPEN:
+            since = _terms_since(terms[row.contract_id], log[0].at)
+        try:
+            target = since.target(log[0].ticket_type, log[0].priority)  # type: ignore[union-attr]
+        except (AttributeError, ValueError):  # not only opened; or the replay says what's wrong
+            replay.append(row)
+            continue
+        key = (
+            log[0].ticket_type,
+            log[0].priority,
+            id(target.calendar),
+            target.reaction,
+            target.resolution,
         )
-        sla_state_to_ticket(ticket, state)
-        if ticket.next_due != before:
+        groups.setdefault(key, (since, []))[1].append(row)  # type: ignore[arg-type]
+    as_of = to_us(now)
+    states: dict[int, SlaState] = {}
+    for (type_, priority, *_), (since, members) in groups.items():
+        opened = [to_us(events[row.pk][0].at) for row in members]
+        try:
+            timed = opened_states(since, type_, priority, opened, as_of)
+        except ValueError:  # no open time left: the replay raises it as it always did
+            replay.extend(members)
+            continue
+        states.update(zip((row.pk for row in members), timed, strict=True))
+    for row in replay:
+        states[row.pk] = sla_state_of_events(
+            row, events[row.pk], as_of=now, terms=terms[row.contract_id]
+        )
+    return states
+
+
+def _retime_batch(rows: list[_Row], *, now: datetime, replay_all: bool = False) -> int:
+    """Re-time one locked batch; returns how many next due times moved."""
+    events = defaultdict(list)
+    for event in (
+        SlaEvent.objects.filter(ticket_id__in=[row.pk for row in rows])
+        .order_by("ticket_id", "seq")
+        .values_list(*_EventRow._fields)
+    ):
+        events[event[0]].append(_EventRow(*event))
+    contracts = Contract.objects.filter(pk__in={row.contract_id for row in rows})
+    terms = terms_for_contracts(contracts.only("pk", "package_id"))
+    states = _states(rows, events, terms, now=now, replay_all=replay_all)
+    updates, moved = [], []
+    for row in rows:
+        state = states[row.pk]
+        columns = sla_columns(
+            state,
+            reaction_breached_at=row.reaction_breached_at,
+            resolution_breached_at=row.resolution_breached_at,
+        )
+        values = [columns[name] for name in SLA_COLUMNS]
+        stored = row[2:]
+        if any(values[n] != stored[n] for n in _COMPARED):
+            updates.append((row.pk, *values))
+        due = columns["next_due"]
+        if due != row.next_due:
             kind = Effect.REACTION_DUE if state.first_response_at is None else Effect.RESOLUTION_DUE
             moved.append(
                 TicketChange(
-                    ticket=ticket,
+                    ticket_id=row.pk,
                     actor=None,
                     at=now,
                     action=ChangeAction.SLA_RETIMED,
-                    effects=[effect(kind, due=iso(ticket.next_due))],
+                    effects=[effect(kind, due=iso(due))],
                 )
             )
-    Ticket.objects.bulk_update(rows, SLA_COLUMNS)
+    rows_update(Ticket, SLA_COLUMNS, updates)
     TicketChange.objects.bulk_create(moved)
     return len(moved)
 
 
 def open_tickets_retime(
-    *, now: datetime, contract_ids: list[int] | None = None, batch: int = BATCH
+    *,
+    now: datetime,
+    contract_ids: list[int] | None = None,
+    batch: int = BATCH,
+    replay_all: bool = False,
 ) -> int:
-    """Replay every open ticket (of these contracts, or all); returns how many due times moved."""
+    """Re-time every open ticket (of these contracts, or all); returns how many due times moved.
+
+    ``replay_all`` replays every ticket's log, even those the batch engine could time.
+    """
     tickets = Ticket.objects.filter(status__in=OPEN_STATUSES, is_deferred=False)
     if contract_ids is not None:
         tickets = tickets.filter(contract_id__in=contract_ids)
     last_pk, moved = 0, 0
     while True:
         with transaction.atomic():
-            rows = list(
-                tickets.filter(pk__gt=last_pk)
-                .select_related("contract")
-                .select_for_update(of=("self",))
-                .order_by("pk")[:batch]
-            )
+            rows = [
+                _Row(*values)
+                for values in tickets.filter(pk__gt=last_pk)
+                .select_for_update(no_key=True)  # the ticket's history rows may still be added
+                .order_by("pk")
+                .values_list(*_Row._fields)[:batch]
+            ]
             if not rows:
                 return moved
-            moved += _retime_batch(rows, now=now)
+            moved += _retime_batch(rows, now=now, replay_all=replay_all)
         last_pk = rows[-1].pk

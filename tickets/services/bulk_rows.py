@@ -1,0 +1,83 @@
+"""Many rows, each with its own values, in one UPDATE joined to them on the primary key.
+
+Django's ``bulk_update`` writes one ``CASE WHEN pk = ...`` per row and column, which the
+database evaluates row by row: quadratic in the batch, seconds for a few thousand rows. Here a
+batch is one statement: on PostgreSQL ``UPDATE ... FROM unnest(<one array a column>)`` (a
+statement of the same size whatever the rows), elsewhere ``WITH v AS (VALUES ...) UPDATE ...
+FROM v`` (SQLite 3.33+).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+# UPDATE ... FROM arrived in SQLite 3.33; older ones get Django's bulk_update.
+_SQLITE_UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)
+# Fields whose Python values psycopg sends as they are (what get_db_prep_value returns there).
+_PSYCOPG_AS_IS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "DateTimeField",
+        "DurationField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+    }
+)
+
+
+def _converter(field: Field, connection):
+    """The field's conversion to a database value, or None where the value goes as it is."""
+    if connection.vendor == "postgresql" and field.get_internal_type() in _PSYCOPG_AS_IS:
+        return None
+    prep = field.get_db_prep_value
+    return lambda value: prep(value, connection)
+
+
+def rows_update(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence]) -> None:
+    """Set ``columns`` (field names) of each row ``(pk, *values)``, in one statement."""
+    if not rows:
+        return
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in columns)]
+    connection = connections[DEFAULT_DB_ALIAS]  # the backend itself, not the proxy
+    vendor = connection.vendor
+    if (vendor == "sqlite" and not _SQLITE_UPDATE_FROM) or vendor not in ("sqlite", "postgresql"):
+        objs = [model(pk=row[0], **dict(zip(columns, row[1:], strict=True))) for row in rows]
+        model.objects.bulk_update(objs, columns)
+        return
+    quote = connection.ops.quote_name
+    names = [quote(field.column) for field in fields]
+    table, pk = quote(model._meta.db_table), names[0]
+    assign = ", ".join(f"{name} = v.{name}" for name in names[1:])
+    converters = [_converter(field, connection) for field in fields]
+    if vendor == "postgresql":
+        # One array a column, unnested side by side: a statement of a fixed size.
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        source = f"unnest({arrays}) AS v ({', '.join(names)})"
+        params = [
+            [row[n] if convert is None else convert(row[n]) for row in rows]
+            for n, convert in enumerate(converters)
+        ]
+        # Only the model's own quoted names are formatted in; every value is a parameter.
+        sql = f"UPDATE {table} SET {assign} FROM {source} WHERE {table}.{pk} = v.{pk}"  # noqa: S608
+    else:
+        values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+        sql = (
+            f"WITH v ({', '.join(names)}) AS (VALUES {values}) "  # noqa: S608
+            f"UPDATE {table} SET {assign} FROM v WHERE {table}.{pk} = v.{pk}"
+        )
+        params = [
+            value if convert is None else convert(value)
+            for row in rows
+            for convert, value in zip(converters, row, strict=True)
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

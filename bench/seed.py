@@ -70,7 +70,7 @@ WITH s AS (
                 THEN %(now)s::timestamptz - make_interval(mins => 1 + i %% 20)
              ELSE due - interval '30 minutes' END AS risk
     FROM d
-)
+), t AS (
 INSERT INTO tickets_ticket (
     customer_id, contract_id, reporter_id, channel, online_outside_package, ticket_type,
     priority, component_id, subject, description, status, assignee_id, is_billable,
@@ -99,7 +99,13 @@ SELECT
     CASE WHEN earlier AND answered THEN due END,
     due
 FROM r
-RETURNING id, earlier, answered, due
+RETURNING id, reaction_breached_at, resolution_breached_at
+)
+INSERT INTO tickets_slaalert (ticket_id, metric, kind, due_at, created_at, batch)
+SELECT id, CASE WHEN reaction_breached_at IS NULL THEN 'resolution' ELSE 'reaction' END,
+    'breach', COALESCE(reaction_breached_at, resolution_breached_at),
+    %(now)s::timestamptz - interval '1 hour', %(batch)s::uuid
+FROM t WHERE COALESCE(reaction_breached_at, resolution_breached_at) IS NOT NULL
 """
 
 
@@ -118,16 +124,7 @@ def _pg_chunk(first, stop, now, engineer, contracts, components) -> None:
         "engineer": engineer.pk,
     }
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH t AS ({PG_SQL})
-            INSERT INTO tickets_slaalert (ticket_id, metric, kind, due_at, created_at, batch)
-            SELECT id, CASE WHEN answered THEN 'resolution' ELSE 'reaction' END, 'breach', due,
-                %(now)s::timestamptz - interval '1 hour', %(batch)s::uuid
-            FROM t WHERE earlier
-            """,
-            {**params, "batch": str(uuid.uuid4())},
-        )
+        cursor.execute(PG_SQL, {**params, "batch": str(uuid.uuid4())})
 
 
 def _python_ticket(i, now, contract, reporter, component, engineer):

@@ -31,7 +31,7 @@ DATABASE_BENCHMARKS = (
 def database_benchmarks(names=DATABASE_BENCHMARKS, tickets: int | None = None) -> dict:
     from importlib import import_module
 
-    from tickets.models import Ticket
+    from bench.seed import clear_tickets
 
     figures: dict = {}
     for name in names:
@@ -45,7 +45,7 @@ def database_benchmarks(names=DATABASE_BENCHMARKS, tickets: int | None = None) -
         if isinstance(result, dict):
             figures.update(result)
         print(f"   ({name} took {time.perf_counter() - began:.1f} s in all)")
-        Ticket.objects.all().delete()
+        clear_tickets()
     return figures
 
 

@@ -46,7 +46,7 @@ OPEN = OPEN_RUNNING
 
 # A tick's transactions each record at most this many events (and mark at most this many
 # breaches): a catch-up after an outage is many short transactions, never one long one.
-BATCH_SIZE = 1000
+BATCH_SIZE = 500
 
 
 def _pick_events(*, now: datetime, room: int) -> list[tuple[str, str, int, datetime]]:

@@ -54,7 +54,7 @@ PG_SQL = """
 WITH s AS (
     SELECT i, i %% 100 AS bucket, (i %% 5) < 3 AS answered,
         %(now)s::timestamptz - make_interval(mins => 30 + (i * 7919) %% 7170) AS opened
-    FROM generate_series(%(first)s, %(last)s) AS i
+    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i
 ), d AS (
     SELECT s.*,
         CASE WHEN bucket < 80

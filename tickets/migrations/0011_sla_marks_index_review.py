@@ -56,6 +56,10 @@ class Migration(migrations.Migration):
             model_name='ticket',
             name='ticket_opened_idx',
         ),
+        migrations.RemoveIndex(
+            model_name='ticket',
+            name='ticket_queue_idx',
+        ),
         migrations.AddField(
             model_name='ticket',
             name='reaction_breach_told',

@@ -251,7 +251,6 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "next_due"], name="ticket_queue_idx"),
             # Covers the engineers' queue: its COUNT, its order and its SLA filters are read
             # from the index alone (the page's 50 rows are then fetched by primary key).
             models.Index(

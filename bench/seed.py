@@ -53,21 +53,21 @@ def seed_open_tickets(n: int, *, now: datetime) -> dict[str, int]:
 PG_SQL = """
 WITH s AS (
     SELECT i, i %% 100 AS bucket, (i %% 5) < 3 AS answered,
-        %(now)s::timestamptz - make_interval(mins => 30 + (i * 7919) %% 7170) AS opened
+        %(now)s::timestamptz - interval '1 minute' * (30 + (i * 7919) %% 7170) AS opened
     FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS i
 ), d AS (
     SELECT s.*,
         CASE WHEN bucket < 80
-                THEN %(now)s::timestamptz + make_interval(mins => 60 + (i * 31) %% 2340)
+                THEN %(now)s::timestamptz + interval '1 minute' * (60 + (i * 31) %% 2340)
              WHEN bucket BETWEEN 92 AND 96
-                THEN %(now)s::timestamptz + make_interval(mins => 1 + i %% 20)
-             ELSE %(now)s::timestamptz - make_interval(mins => 1 + (i * 13) %% 600) END AS due,
+                THEN %(now)s::timestamptz + interval '1 minute' * (1 + i %% 20)
+             ELSE %(now)s::timestamptz - interval '1 minute' * (1 + (i * 13) %% 600) END AS due,
         bucket BETWEEN 80 AND 91 AS earlier
     FROM s
 ), r AS (
     SELECT d.*,
         CASE WHEN bucket BETWEEN 92 AND 96
-                THEN %(now)s::timestamptz - make_interval(mins => 1 + i %% 20)
+                THEN %(now)s::timestamptz - interval '1 minute' * (1 + i %% 20)
              ELSE due - interval '30 minutes' END AS risk
     FROM d
 ), t AS (

@@ -55,6 +55,7 @@ def missing_keys(figures: dict, tickets: int | None) -> list[str]:
 
 def write_json(figures: dict, path: Path) -> None:
     """One JSON object, keys sorted, numbers as measured."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

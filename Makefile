@@ -49,9 +49,10 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+BENCH_JSON ?= var/bench.json
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(TICKETS),--tickets $(TICKETS)) --json $(BENCH_JSON)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

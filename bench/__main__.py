@@ -1,5 +1,9 @@
 """`make bench`: every benchmark, printing its figures. Apart from the tests on purpose.
 
+``python -m bench [--tickets N] [--json FILE] [NAME ...]``: ``--tickets`` sets the size of the
+database benchmarks (each keeps its own default sizes without it), ``--json`` writes every
+figure as one JSON object whose keys name the figure and its size (``bench.report``).
+
 Database benchmarks run in a throwaway test database (SQLite by default, PostgreSQL when
 DATABASE_URL points to it), created and dropped here.
 """
@@ -17,6 +21,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.report import parse_args, report, sized_kwargs  # noqa: E402
+
 DATABASE_BENCHMARKS = (
     "bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api", "bench.mailin",
     "bench.search",
@@ -24,11 +30,12 @@ DATABASE_BENCHMARKS = (
 )
 
 
-def database_benchmarks(names=DATABASE_BENCHMARKS) -> None:
+def database_benchmarks(names=DATABASE_BENCHMARKS, tickets: int | None = None) -> dict:
     from importlib import import_module
 
-    from tickets.models import Ticket
+    from bench.seed import clear_tickets
 
+    figures: dict = {}
     for name in names:
         try:
             module = import_module(name)
@@ -36,26 +43,34 @@ def database_benchmarks(names=DATABASE_BENCHMARKS) -> None:
             print(f"== {name}: not available ({exc})")
             continue
         began = time.perf_counter()
-        module.run()
+        result = module.run(**sized_kwargs(module.run, tickets))
+        if isinstance(result, dict):
+            figures.update(result)
         print(f"   ({name} took {time.perf_counter() - began:.1f} s in all)")
-        Ticket.objects.all().delete()
+        clear_tickets()
+    return figures
 
 
 def main(argv: list[str]) -> int:
     """``python -m bench`` runs everything; ``python -m bench api queue`` only those."""
     from bench import sla_engine
 
-    names = tuple(f"bench.{name}" for name in argv) or DATABASE_BENCHMARKS
-    if not argv:
-        sla_engine.run()
+    args = parse_args(argv)
+    names = tuple(f"bench.{name}" for name in args.names) or DATABASE_BENCHMARKS
+    figures: dict = {}
+    if not args.names:
+        result = sla_engine.run()
+        if isinstance(result, dict):
+            figures.update(result)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     print(f"== database benchmarks on {connection.vendor}")
     try:
-        database_benchmarks(names)
+        figures.update(database_benchmarks(names, args.tickets))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    report(figures, tickets=args.tickets, path=args.json, vendor=connection.vendor)
     return 0
 
 

@@ -167,9 +167,15 @@ def measure(client: Client, url: str, *, repeat: int = 5) -> tuple[int, float, f
     return count, statistics.median(times), sql
 
 
-def run(sizes=(10, 10_000, 100_000)) -> None:
+LABEL_KEYS = {"queue": "queue", "breached, P1": "queue_filtered"}
+
+
+def run(sizes=(10, 10_000, 100_000)) -> dict[str, float]:
+    """Prints each size's figures; returns them (``queue_ms_N``, ``queue_queries_N``, and the
+    same for the filtered queue) for ``python -m bench --json``."""
     from tickets.models import Ticket
 
+    figures: dict[str, float] = {}
     print(f"== queue page ({connection.vendor}): size, SQL queries, median of 5 renders")
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         engineer, _, _ = _people()
@@ -191,10 +197,14 @@ def run(sizes=(10, 10_000, 100_000)) -> None:
                 ("search", f"{base}?q=trunk+42"),
             ):
                 queries, median, sql = measure(client, url)
+                if key := LABEL_KEYS.get(label):
+                    figures[f"{key}_ms_{size}"] = round(median * 1000, 1)
+                    figures[f"{key}_queries_{size}"] = queries
                 print(
                     f"   {size:>7} tickets  {label:<13} {queries:>3} queries  "
                     f"{median * 1000:8.1f} ms  (of which SQL {sql * 1000:.1f} ms)"
                 )
+    return figures
 
 
 if __name__ == "__main__":

@@ -13,7 +13,11 @@ from .activity import (
 from .notifications import OutboxMessage, QuotaNotice, SlaAlert, SlaAlertKind, SlaMetric
 from .ticket import (
     ONLINE_CHANNELS,
+    OPEN_RUNNING,
     OPEN_STATUSES,
+    REACTION_UNMARKED,
+    RESOLUTION_UNMARKED,
+    SLA_EVENTS,
     Channel,
     RootCause,
     Ticket,
@@ -23,7 +27,11 @@ from .ticket import (
 
 __all__ = [
     "ONLINE_CHANNELS",
+    "OPEN_RUNNING",
     "OPEN_STATUSES",
+    "REACTION_UNMARKED",
+    "RESOLUTION_UNMARKED",
+    "SLA_EVENTS",
     "Attachment",
     "ChangeAction",
     "Channel",

@@ -22,6 +22,54 @@ class TicketStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
+OPEN_RUNNING = Q(status__in=OPEN_STATUSES, is_deferred=False)
+
+
+def _untold(told: str, due: str) -> Q:
+    """The event of due time ``due`` has not been told: ``told`` holds another instant or none."""
+    differs = Q(**{f"{told}__lt": F(due)}) | Q(**{f"{told}__gt": F(due)})
+    return Q(**{f"{told}__isnull": True}) | differs
+
+
+# The SLA check's work lists, each the condition of a partial index, so a tick reads only the
+# tickets with something new (not every open ticket with a recorded breach, every minute).
+# Reaction/resolution not marked breached yet: the index is read up to ``now`` by due time.
+REACTION_UNMARKED = OPEN_RUNNING & Q(
+    first_response_at__isnull=True, reaction_breached_at__isnull=True
+)
+RESOLUTION_UNMARKED = OPEN_RUNNING & Q(
+    sla_paused=False, resolution_met__isnull=True, resolution_breached_at__isnull=True
+)
+# (metric, kind) -> (its work list, the column with the event's instant, its due column, the
+# column recording which due time was told). A breach leaves its list once told; an at-risk
+# ticket stays until it is told, breaches or ends, and is read up to ``now`` by at-risk instant.
+SLA_EVENTS: dict[tuple[str, str], tuple[Q, str, str, str]] = {
+    ("reaction", "breach"): (
+        OPEN_RUNNING
+        & Q(reaction_breached_at__isnull=False)
+        & _untold("reaction_breach_told", "reaction_breached_at"),
+        "reaction_breached_at", "reaction_breached_at", "reaction_breach_told",
+    ),
+    ("resolution", "breach"): (
+        OPEN_RUNNING
+        & Q(resolution_breached_at__isnull=False)
+        & _untold("resolution_breach_told", "resolution_breached_at"),
+        "resolution_breached_at", "resolution_breached_at", "resolution_breach_told",
+    ),
+    ("reaction", "at_risk"): (
+        REACTION_UNMARKED
+        & Q(reaction_due__isnull=False, reaction_at_risk_at__isnull=False)
+        & _untold("reaction_risk_told", "reaction_due"),
+        "reaction_at_risk_at", "reaction_due", "reaction_risk_told",
+    ),
+    ("resolution", "at_risk"): (
+        OPEN_RUNNING
+        & Q(sla_paused=False, resolution_breached_at__isnull=True)
+        & Q(resolution_due__isnull=False, resolution_at_risk_at__isnull=False)
+        & _untold("resolution_risk_told", "resolution_due"),
+        "resolution_at_risk_at", "resolution_due", "resolution_risk_told",
+    ),
+}
 
 
 class WithdrawReason(models.TextChoices):
@@ -55,11 +103,14 @@ ONLINE_CHANNELS = (Channel.PHONE, Channel.CHAT)
 class Ticket(models.Model):
     """A customer's request. SLA columns are written only from the engine's results."""
 
+    # No index of their own: ticket_customer_idx and ticket_quota_idx start with them.
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets",
+        db_index=False,
     )
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="tickets"
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="tickets",
+        db_index=False,
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
@@ -90,9 +141,10 @@ class Ticket(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
     )
+    # No index of its own: ticket_assignee_idx starts with it.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_tickets",
+        on_delete=models.SET_NULL, related_name="assigned_tickets", db_index=False,
     )
 
     # Billing and quota.
@@ -147,6 +199,12 @@ class Ticket(models.Model):
     sla_paused = models.BooleanField(_("SLA paused"), default=False)
     sla_extended = models.BooleanField(_("SLA extended"), default=False)
     extension_reason = models.TextField(_("extension reason"), blank=True)
+    # The due time of the last SLA event told per metric and kind (the SLA check's marks: a
+    # ticket whose event is told leaves the check's work list, see SLA_EVENTS).
+    reaction_breach_told = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_breach_told = models.DateTimeField(null=True, blank=True, editable=False)
+    reaction_risk_told = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_risk_told = models.DateTimeField(null=True, blank=True, editable=False)
     # The nearest due time that still matters: reaction before the first reply, resolution
     # after; NULL when nothing runs (paused, resolved, deferred). The queue sorts on it.
     next_due = models.DateTimeField(_("next due"), null=True, blank=True)
@@ -193,7 +251,6 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "next_due"], name="ticket_queue_idx"),
             # Covers the engineers' queue: its COUNT, its order and its SLA filters are read
             # from the index alone (the page's 50 rows are then fetched by primary key).
             models.Index(
@@ -211,14 +268,23 @@ class Ticket(models.Model):
                 condition=Q(status__in=OPEN_STATUSES, is_deferred=False),
                 name="ticket_open_by_due_idx",
             ),
-            models.Index(fields=["reaction_due"], name="ticket_reaction_due_idx"),
-            models.Index(fields=["resolution_due"], name="ticket_resolution_due_idx"),
-            models.Index(fields=["reaction_at_risk_at"], name="ticket_reaction_risk_idx"),
-            models.Index(fields=["resolution_at_risk_at"], name="ticket_resolution_risk_idx"),
+            # The SLA check's work lists (partial: only what is not marked or not told yet).
+            models.Index(
+                fields=["reaction_due"], condition=REACTION_UNMARKED, name="ticket_sla_mark_r_idx"
+            ),
+            models.Index(
+                fields=["resolution_due"], condition=RESOLUTION_UNMARKED,
+                name="ticket_sla_mark_s_idx",
+            ),
+            *(
+                models.Index(
+                    fields=[instant], condition=condition, name=f"ticket_sla_{m[:3]}_{k[:4]}_idx"
+                )
+                for (m, k), (condition, instant, _due, _told) in SLA_EVENTS.items()
+            ),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["contract", "quota_month"], name="ticket_quota_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
-            models.Index(fields=["opened_at"], name="ticket_opened_idx"),
             # The managers' dashboard. Its counts read the period's rows from this index alone
             # (SQLite cannot otherwise avoid fetching every row of the period).
             models.Index(

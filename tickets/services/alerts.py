@@ -1,12 +1,15 @@
 """SLA alerts: each at-risk or breach event recorded once, then told to the people concerned.
 
-Recording is one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per (metric, kind): the unique
-``SlaAlert`` row is the event, so however often the job runs, retries or overlaps, an event
-exists — and is notified — exactly once. Each run stamps its rows with a ``batch`` id and
-tells only those: one history row per event (one statement for all of them) and one digest
-e-mail per recipient listing that recipient's new events, written in the same transaction as
-the alert rows. So the number of queries depends neither on the number of tickets nor on the
-number of events.
+Recording goes by the ticket's marks (``reaction_breach_told`` and the like, see
+``tickets.models.ticket.SLA_EVENTS``): an event not told yet is a row of a small partial index,
+so a tick with nothing new reads nothing, and a catch-up takes the events in batches of at most
+``BATCH_SIZE``, each in its own short transaction. The unique ``SlaAlert`` row is the event
+(``ON CONFLICT DO NOTHING``), so however often the job runs, retries or overlaps, an event exists
+— and is notified — exactly once. Each batch stamps its rows with a ``batch`` id and tells only
+those: one history row per event (one statement for all of them) and one digest e-mail per
+recipient listing that recipient's new events, written in the same transaction as the alert
+rows and the marks. So the number of queries of a batch depends neither on the number of
+tickets nor on the number of events.
 
 Who is told: the assignee, or while nobody is assigned the engineers on duty at the run's instant
 (the rota, ``oncall``; without a rota entry every active engineer), and every active support
@@ -23,88 +26,69 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, UUIDField, Value
+from django.db.models import Case, F, When
 
 from oncall.services.alerts import alert_audience, alert_events_record
 from tickets.events import sla_alerts_recorded
 from tickets.models import (
-    OPEN_STATUSES,
+    OPEN_RUNNING,
+    SLA_EVENTS,
     OutboxMessage,
     SlaAlert,
     SlaAlertKind,
-    SlaMetric,
     Ticket,
     TicketChange,
 )
 from tickets.services.sla_digests import AlertTexts, sla_digest
 from tickets.services.sla_effects import Effect, effect, iso
 
-OPEN = Q(status__in=OPEN_STATUSES, is_deferred=False)
+OPEN = OPEN_RUNNING
 
-# (metric, kind) -> (which tickets have the event now, the column holding its due time)
-EVENTS: dict[tuple[str, str], tuple[Q, str]] = {
-    (SlaMetric.REACTION, SlaAlertKind.BREACH): (
-        OPEN & Q(reaction_breached_at__isnull=False),
-        "reaction_breached_at",
-    ),
-    (SlaMetric.RESOLUTION, SlaAlertKind.BREACH): (
-        OPEN & Q(resolution_breached_at__isnull=False),
-        "resolution_breached_at",
-    ),
-    (SlaMetric.REACTION, SlaAlertKind.AT_RISK): (
-        OPEN
-        & Q(
-            first_response_at__isnull=True,
-            reaction_breached_at__isnull=True,
-            reaction_due__isnull=False,
+# A tick's transactions each record at most this many events (and mark at most this many
+# breaches): a catch-up after an outage is many short transactions, never one long one.
+BATCH_SIZE = 500
+
+
+def _pick_events(*, now: datetime, room: int) -> list[tuple[str, str, int, datetime]]:
+    """Up to ``room`` untold events, breaches first: (metric, kind, ticket id, due time).
+
+    Each kind is read from its partial index (``SLA_EVENTS``), so the cost follows the number
+    of new events, not of open tickets. On PostgreSQL the tickets are locked (``SKIP LOCKED``):
+    an overlapping run takes the others instead of waiting, and the unique alert row settles
+    any event both see.
+    """
+    picked: list[tuple[str, str, int, datetime]] = []
+    for (metric, kind), (condition, instant, due, _told) in SLA_EVENTS.items():
+        if len(picked) >= room:
+            break
+        rows = Ticket.objects.filter(condition, **{f"{instant}__lte": now}).order_by(instant)
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True, of=("self",))
+        for pk, due_at in rows.values_list("pk", due)[: room - len(picked)]:
+            picked.append((metric, kind, pk, due_at))
+    return picked
+
+
+def _record_events(picked, *, now: datetime, batch: uuid.UUID) -> None:
+    """INSERT the picked events' rows (an event already recorded is left alone) and mark each
+    ticket's event as told, so it leaves the work list."""
+    SlaAlert.objects.bulk_create(
+        (
+            SlaAlert(
+                ticket_id=pk, metric=metric, kind=kind, due_at=due, created_at=now, batch=batch
+            )
+            for metric, kind, pk, due in picked
         ),
-        "reaction_due",
-    ),
-    (SlaMetric.RESOLUTION, SlaAlertKind.AT_RISK): (
-        OPEN
-        & Q(sla_paused=False, resolution_breached_at__isnull=True, resolution_due__isnull=False),
-        "resolution_due",
-    ),
-}
-AT_RISK_COLUMN = {
-    SlaMetric.REACTION: "reaction_at_risk_at",
-    SlaMetric.RESOLUTION: "resolution_at_risk_at",
-}
-
-
-def _insert_events(*, metric: str, kind: str, now: datetime, batch: uuid.UUID) -> None:
-    """INSERT the alert rows of one event kind that do not exist yet (one statement)."""
-    condition, due_column = EVENTS[(metric, kind)]
-    if kind == SlaAlertKind.AT_RISK:
-        condition &= Q(**{f"{AT_RISK_COLUMN[metric]}__lte": now})
-    existing = SlaAlert.objects.filter(
-        ticket=OuterRef("pk"), metric=metric, kind=kind, due_at=OuterRef(due_column)
+        ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
     )
-    rows = (
-        Ticket.objects.filter(condition)
-        .filter(~Exists(existing))
-        .order_by()
-        .annotate(
-            a_ticket=F("pk"),
-            a_metric=Value(str(metric)),
-            a_kind=Value(str(kind)),
-            a_due=F(due_column),
-            a_created=Value(now, output_field=DateTimeField()),
-            a_batch=Value(batch, output_field=UUIDField()),
-        )
-        .values_list("a_ticket", "a_metric", "a_kind", "a_due", "a_created", "a_batch")
-    )
-    select_sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(SlaAlert._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(SlaAlert._meta.get_field(name).column)
-        for name in ("ticket", "metric", "kind", "due_at", "created_at", "batch")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) {select_sql} ON CONFLICT DO NOTHING",
-            params,
-        )
+    told = {}
+    for (metric, kind), (_condition, _instant, due, column) in SLA_EVENTS.items():
+        pks = [pk for m, k, pk, _due in picked if (m, k) == (metric, kind)]
+        if pks:
+            told[column] = Case(When(pk__in=pks, then=F(due)), default=F(column))
+    # ONE statement whatever the kinds picked (the query count does not vary with the events).
+    Ticket.objects.filter(pk__in={pk for _m, _k, pk, _due in picked}).order_by().update(**told)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,18 +205,21 @@ def _history_insert(rows: list[tuple[int, str, str, list[dict]]], *, at: datetim
         )
 
 
-def sla_alerts_raise(*, now: datetime) -> list[NewAlert]:
-    """Record every at-risk/breach event not recorded yet; a history row for each and ONE
-    digest e-mail per recipient listing that recipient's new events.
+@transaction.atomic
+def sla_alerts_raise(*, now: datetime, batch_size: int = BATCH_SIZE) -> list[NewAlert]:
+    """Record up to ``batch_size`` at-risk/breach events not recorded yet; a history row for
+    each and ONE digest e-mail per recipient listing that recipient's new events, all in one
+    transaction. The SLA check calls it until it records fewer than ``batch_size``.
 
-    Runs inside the SLA check's transaction, after its breach UPDATEs. Always a digest, even
-    for a single event (its subject then reads like the event itself): one code path, and the
-    number of e-mails and queries of a run does not depend on the number of events — a
-    catch-up after an outage sends each person one mail of bounded size, not thousands.
+    Always a digest, even for a single event (its subject then reads like the event itself):
+    one code path, and the number of e-mails and queries of a batch does not depend on the
+    number of events — a catch-up sends each person one mail of bounded size per batch.
     """
     batch = uuid.uuid4()
-    for metric, kind in EVENTS:
-        _insert_events(metric=metric, kind=kind, now=now, batch=batch)
+    picked = _pick_events(now=now, room=batch_size)
+    if not picked:
+        return []
+    _record_events(picked, now=now, batch=batch)
     alerts = _new_alerts(batch)
     if not alerts:
         return []

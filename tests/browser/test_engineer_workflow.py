@@ -23,6 +23,19 @@ from tickets.services.filing import ticket_file
 UTC3 = dt.timezone(dt.timedelta(hours=3))
 
 
+
+def open_action(page, name: str) -> None:
+    """Open an action's panel and wait until it has finished opening (Bootstrap's collapse)."""
+    page.click(f"button[data-bs-target='#action-{name}']")
+    expect(page.locator(f"#action-{name}")).to_have_class(re.compile(r"\bshow\b"))
+
+
+def submit(page, form: str) -> None:
+    """Send a form and wait for the page the server answers with."""
+    with page.expect_navigation():
+        page.click(f"{form} button[type=submit]")
+
+
 @pytest.fixture
 def business_hours():
     today = dt.datetime.now(UTC3).date()
@@ -89,28 +102,28 @@ def test_engineer_takes_replies_works_around_waits_and_resolves(page, live_serve
     shot(page, "replied")
 
     # Workaround: priority 2, a new resolution due is shown
-    page.click("button[data-bs-target='#action-priority']")
+    open_action(page, "priority")
     page.select_option("#priority-form select[name=priority]", "2")
     page.check("#priority-form input[name=workaround]")
-    page.click("#priority-form button[type=submit]")
+    submit(page, "#priority-form")
     expect(page.locator("#ticket-priority")).to_contain_text("2")
     expect(page.locator("[data-sla=resolution-due]")).to_be_visible()
     expect(page.locator("#history")).to_contain_text("New clock: priority 2")
     shot(page, "workaround")
 
     # Waiting for the customer: paused
-    page.click("button[data-bs-target='#action-status']")
+    open_action(page, "status")
     page.select_option("#status-form select[name=status]", "waiting")
-    page.click("#status-form button[type=submit]")
+    submit(page, "#status-form")
     expect(page.locator("[data-sla=resolution-paused]")).to_be_visible()
     expect(page.locator("#history")).to_contain_text("Resolution clock paused")
     shot(page, "waiting")
 
     # Resolve without the required fields: errors, nothing lost
-    page.click("button[data-bs-target='#action-resolve']")
+    open_action(page, "resolve")
     page.fill("#resolve-form input[name=time_spent_minutes]", "35")
     page.fill("#resolve-form textarea[name=message]", "The carrier fixed its trunk.")
-    page.click("#resolve-form button[type=submit]")
+    submit(page, "#resolve-form")
     expect(page.locator("#resolve-form")).to_contain_text("Record the root cause")
     expect(page.locator("#resolve-form input[name=time_spent_minutes]")).to_have_value("35")
     expect(page.locator("#resolve-form textarea[name=message]")).to_have_value(
@@ -120,7 +133,7 @@ def test_engineer_takes_replies_works_around_waits_and_resolves(page, live_serve
 
     # Resolve with root cause, time spent and the message to the customer
     page.select_option("#resolve-form select[name=root_cause]", "third_party")
-    page.click("#resolve-form button[type=submit]")
+    submit(page, "#resolve-form")
     expect(page.locator("#ticket-status")).to_have_text(re.compile("Resolved"))
     expect(page.locator("#ticket-root-cause")).to_contain_text("Third party")
     expect(page.locator("#ticket-billable")).to_be_visible()

@@ -30,15 +30,24 @@ def people(db):
 
 @pytest.fixture
 def only_on_duty(now):
-    """Put one person alone on duty for the whole of ``now``'s day (a one-off change)."""
+    """Put one person alone on duty from the day before ``now`` to the day after (a one-off
+    change), so ``office_hours`` on ``now``'s date is inside it."""
 
     def put(user):
-        start = now - dt.timedelta(hours=12)
+        start = now - dt.timedelta(days=1)
         RotaChange.objects.create(
-            engineer=user, starts_at=start, ends_at=start + dt.timedelta(days=1), on_duty=True
+            engineer=user, starts_at=start, ends_at=start + dt.timedelta(days=3), on_duty=True
         )
 
     return put
+
+
+@pytest.fixture
+def office_hours(now):
+    """11:30 at UTC+03:00 on ``now``'s date there: inside the incident calendar's hours, whatever
+    instant the suite runs at."""
+    local = now.astimezone(dt.timezone(dt.timedelta(hours=3)))
+    return local.replace(hour=11, minute=30, second=0, microsecond=0).astimezone(dt.UTC)
 
 
 @pytest.fixture

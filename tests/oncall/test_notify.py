@@ -56,13 +56,13 @@ def test_without_a_rota_every_active_engineer_hears_of_a_new_ticket_but_not_mana
     assert mail.recipients == ["iryna@vendor.test", "taras@vendor.test"]  # never the inactive
 
 
-def test_the_weekly_pattern_decides_who_is_on_duty(people, weekly, file, now):
-    local = now.astimezone(dt.timezone(dt.timedelta(hours=3)))
+def test_the_weekly_pattern_decides_who_is_on_duty(people, weekly, file, office_hours):
+    local = office_hours.astimezone(dt.timezone(dt.timedelta(hours=3)))
     weekly(people["taras"], local.weekday(), dt.time(9), dt.time(18))
     weekly(people["iryna"], local.weekday(), dt.time(18), dt.time(9))  # the night after
 
-    day = file()
-    night = file(at=now.replace(hour=20))  # 23:00 UTC+03:00
+    day = file(at=office_hours)  # 11:30 UTC+03:00
+    night = file(at=office_hours + dt.timedelta(hours=11, minutes=30))  # 23:00 UTC+03:00
 
     assert told(EventKind.NEW_TICKET, day) == ["taras@vendor.test"]
     assert told(EventKind.NEW_TICKET, night) == ["iryna@vendor.test"]
@@ -169,12 +169,13 @@ def test_the_same_event_told_twice_is_recorded_and_mailed_once(people, file, now
 
 
 def test_sla_alerts_follow_the_rota_and_the_at_risk_preference(
-    people, only_on_duty, file, now
+    people, only_on_duty, file, office_hours
 ):
+    now = office_hours
     taras = people["taras"]
     only_on_duty(taras)
     preferences_save(user=taras, email={EventKind.AT_RISK: False})
-    ticket = file(priority=1)  # Advanced P1: reaction due in 1 h, at risk after 48 min
+    ticket = file(priority=1, at=now)  # Advanced P1: reaction due in 1 h, at risk after 48 min
 
     sla_check(now=now + 50 * dt.timedelta(minutes=1))
     assert told(EventKind.AT_RISK, ticket) == ["oksana@vendor.test", "taras@vendor.test"]
@@ -189,9 +190,12 @@ def test_sla_alerts_follow_the_rota_and_the_at_risk_preference(
     ]
 
 
-def test_an_assigned_ticket_alerts_its_assignee_not_the_rota(people, only_on_duty, file, now):
+def test_an_assigned_ticket_alerts_its_assignee_not_the_rota(
+    people, only_on_duty, file, office_hours
+):
+    now = office_hours
     only_on_duty(people["taras"])
-    ticket = file(priority=1)
+    ticket = file(priority=1, at=now)
     ticket_assign(ticket=ticket, engineer=people["iryna"], by=people["oksana"], now=now)
     sla_check(now=now + 61 * dt.timedelta(minutes=1))
     assert told(EventKind.BREACHED, ticket) == ["iryna@vendor.test", "oksana@vendor.test"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from rollups.histogram import fine_bin
+from rollups.models import TimedMetric
 from tickets.models import TicketStatus
 from tickets.selectors.dashboard_period import staff_zone
 
@@ -54,6 +56,7 @@ class Contribution:
     reaction_pending: datetime | None  # due once the clock passes it (see PendingDue)
     resolution_pending: datetime | None
     billable: tuple[tuple[date, int], timedelta] | None = None  # (month resolved, customer)
+    timed: tuple[tuple[int, int], ...] = ()  # (TimedMetric, fine bin): the medians' counts
 
 
 def month_of(instant: datetime) -> date:
@@ -78,6 +81,11 @@ def contribution(ticket) -> Contribution | None:
         int(withdrawn),
     )
     open_ended = not withdrawn
+    timed = []
+    if counts[5]:
+        timed.append((TimedMetric.REACTION.value, fine_bin(ticket.reaction_elapsed)))
+    if counts[6]:
+        timed.append((TimedMetric.RESOLUTION.value, fine_bin(ticket.resolution_elapsed)))
     return Contribution(
         key=(
             month_of(ticket.opened_at),
@@ -94,4 +102,5 @@ def contribution(ticket) -> Contribution | None:
             if ticket.is_billable and ticket.resolved_at is not None
             else None
         ),
+        timed=tuple(timed),
     )

@@ -91,3 +91,40 @@ class BillableCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.customer_id}"
+
+
+ALL_CUSTOMERS = 0  # MedianBin rows of every customer together (the dashboard's default view)
+
+
+class TimedMetric(models.IntegerChoices):
+    REACTION = 0, _("reaction")
+    RESOLUTION = 1, _("resolution")
+
+
+class MedianBin(models.Model):
+    """How many ended tickets opened in one month took a business time in one bin of the
+    display's steps (``rollups.histogram``): the dashboard's medians, stored as counts. Each
+    ticket counts in its customer's rows and in the ``ALL_CUSTOMERS`` rows, at both levels
+    (fine: 0.01 h, wide: one hour), so a page reads a few hundred wide rows and the fine rows
+    of the middle hour only."""
+
+    month = models.DateField(_("month"))  # first day, in PORTAL_STAFF_TIME_ZONE
+    customer_id = models.BigIntegerField(_("customer"))  # ALL_CUSTOMERS: all of them
+    metric = models.PositiveSmallIntegerField(_("metric"), choices=TimedMetric.choices)
+    level = models.PositiveSmallIntegerField(_("level"))  # histogram.FINE or histogram.WIDE
+    bin = models.IntegerField(_("bin"))
+    tickets = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("median roll-up")
+        verbose_name_plural = _("median roll-ups")
+        constraints = [
+            # also the index of every read: one customer (or all), a level, a run of months
+            models.UniqueConstraint(
+                fields=["customer_id", "level", "month", "metric", "bin"],
+                name="rollup_median_bin_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.customer_id} {self.metric}/{self.level}:{self.bin}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -9,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from rollups.contribution import COLUMNS, COUNTS, ENDED_STATUSES, Contribution, contribution
-from rollups.models import BillableCell, MonthCell, PendingDue
+from rollups.median_bins import bins_added, bins_moved, count_into, stored_bins
+from rollups.models import BillableCell, MedianBin, MonthCell, PendingDue
 
 KEY_FIELDS = ("month", "customer_id", "contract_id", "ticket_type", "priority")
 
@@ -44,6 +46,7 @@ def ticket_changed(ticket_id: int, before: Contribution | None, after: Contribut
                 _add_billable(*before.billable, tickets=-1, sign=-1)
             if after is not None and after.billable:
                 _add_billable(*after.billable, tickets=1, sign=1)
+        bins_moved(before, after)
         had = before is not None and (before.reaction_pending or before.resolution_pending)
         has = after is not None and (after.reaction_pending or after.resolution_pending)
         if had:
@@ -73,10 +76,12 @@ def tickets_ended(tickets: Iterable) -> None:
     cells: dict[tuple, list[int]] = {}
     billable: dict[tuple, list] = {}
     pending = []
+    bins: Counter = Counter()
     for ticket in tickets:
         c = contribution(ticket)
         if c is None:
             continue
+        count_into(bins, [c])
         _sum_into(cells, c)
         _sum_billable(billable, c)
         if c.reaction_pending or c.resolution_pending:
@@ -86,6 +91,7 @@ def tickets_ended(tickets: Iterable) -> None:
             _add(key, tuple(counts), +1)
         for key, (n, spent) in billable.items():
             _add_billable(key, spent, tickets=n, sign=1)
+        bins_added(bins)
         PendingDue.objects.bulk_create(pending)
 
 
@@ -116,12 +122,14 @@ def rollups_rebuild(
     """Recompute the roll-ups from the ended tickets (all months, or from ``since`` on): for a
     migration of existing data or a repair. Reads the tickets in primary-key batches and
     keeps only the cells in memory; returns the number of tickets rolled up. ``models``:
-    (Ticket, MonthCell, PendingDue, BillableCell), a migration's historical ones."""
+    (Ticket, MonthCell, PendingDue, BillableCell[, MedianBin]), a migration's historical ones
+    (the median bins only where the migration has them)."""
     if models is None:
         from tickets.models import Ticket
 
-        models = (Ticket, MonthCell, PendingDue, BillableCell)
-    ticket_model, cell_model, pending_model, billable_model = models
+        models = (Ticket, MonthCell, PendingDue, BillableCell, MedianBin)
+    ticket_model, cell_model, pending_model, billable_model, *bin_model = models
+    bins: Counter = Counter()
     cells: dict[tuple, list[int]] = {}
     billable: dict[tuple, list] = {}
     pending: list = []
@@ -139,6 +147,7 @@ def rollups_rebuild(
                 continue
             count += 1
             _sum_into(cells, c)
+            count_into(bins, [c])
             if c.reaction_pending or c.resolution_pending:
                 pending.append(pending_model(ticket_id=ticket.pk, **_pending(c)))
     with transaction.atomic():
@@ -167,4 +176,10 @@ def rollups_rebuild(
             batch_size=1000,
         )
         pending_model.objects.bulk_create(pending, batch_size=1000)
+        if bin_model:
+            stale_bins = bin_model[0].objects.all()
+            if since is not None:
+                stale_bins = stale_bins.filter(month__gte=since)
+            stale_bins.delete()
+            stored_bins(bin_model[0], bins)
     return count

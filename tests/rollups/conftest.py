@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from rollups.models import BillableCell, MonthCell, PendingDue
+from rollups.models import BillableCell, MedianBin, MonthCell, PendingDue
 from rollups.services import rollups_rebuild
 from tests import factories
 from tests.tickets.dashboard.conftest import known_tickets, long_contracts  # noqa: F401
@@ -84,7 +84,7 @@ def billable_from_tickets(period: Period) -> dict:
     return found
 
 
-def stored_rollups() -> tuple[set, set]:
+def stored_rollups() -> tuple[set, ...]:
     cells = {
         tuple(row)
         for row in MonthCell.objects.exclude(tickets=0).values_list(
@@ -107,7 +107,12 @@ def stored_rollups() -> tuple[set, set]:
             "month", "customer_id", "tickets", "spent"
         )
     )
-    return cells, pending, billable
+    bins = set(
+        MedianBin.objects.exclude(tickets=0).values_list(
+            "month", "customer_id", "metric", "level", "bin", "tickets"
+        )
+    )
+    return cells, pending, billable, bins
 
 
 def assert_rollups_fresh() -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -30,6 +29,7 @@ from packages.roles import is_manager
 from rollups.contribution import LIVE_STATUSES
 from rollups.selectors import ended_cube_rows
 from sla.models import Priority, TicketType
+from tickets.selectors.dashboard_medians import period_medians
 from tickets.selectors.dashboard_period import (  # noqa: F401 (re-exported)
     Period,
     Ratio,
@@ -45,7 +45,6 @@ from tickets.selectors.dashboard_queries import (  # noqa: F401 (the definitions
     REACTION_MET,
     RESOLUTION_MET,
     counts_cube,
-    medians,
     reaction_due_q,
     reporting_transaction,
     resolution_due_q,
@@ -121,11 +120,6 @@ class _Sums:
             for i, name in enumerate(SUMMED):
                 target[i] += row[name]
 
-    @property
-    def timed(self) -> tuple[int, int]:
-        """How many tickets of the period enter the reaction and resolution medians."""
-        return self.period[4], self.period[5]
-
     def row(self, key, label: str, medians: tuple, *, with_month: bool) -> ComplianceRow:
         r_met, r_due, s_met, s_due = self.period[:4]
         row = ComplianceRow(
@@ -192,26 +186,13 @@ class _Cube:
         return found
 
 
-def period_medians(period: Period, cube: _Cube) -> dict:
-    """Medians of the whole period (key None) and of every month (its index): one query."""
-    sums = cube.sums("month")
-    months: dict = {}
-    sizes: dict = {None: cube.sums(None).get(None, (None, _Sums()))[1].timed}
-    for i in range(len(period.months)):
-        month = period.months[i]
-        after = period.instant(add_months(month, 1))
-        months[i] = Q(opened_at__gte=period.instant(month), opened_at__lt=after)
-        sizes[i] = sums.get(i, (None, _Sums()))[1].timed
-    return medians(base_tickets(period), in_period(period), months, sizes)
-
-
 def compliance_trend(
     period: Period, cube: _Cube | None = None, found: dict | None = None
 ) -> list[ComplianceRow]:
     """One row per month of the period (months without tickets included, as zeros)."""
     cube = cube or _Cube.load(period)
     if found is None:
-        found = period_medians(period, cube)
+        found = period_medians(period)
     sums = cube.sums("month")
     return [
         sums.get(i, (None, _Sums()))[1].row(
@@ -263,7 +244,7 @@ def dashboard_for(*, user, period: Period) -> Dashboard:
 
 def _dashboard(period: Period) -> Dashboard:
     cube = _Cube.load(period)  # every met/due figure of the page, in one scan
-    found = period_medians(period, cube)
+    found = period_medians(period)
     return Dashboard(
         period=period,
         trend=compliance_trend(period, cube, found),

@@ -6,24 +6,20 @@
 * All met/due counts come from ONE grouped scan (month, contract, type, priority): the page's
   trend, breakdowns and totals are sums of that small table, whose size depends on the number
   of months, contracts and types, never on the number of tickets.
-* Medians are overall figures (the whole period, each month), never per breakdown: one
-  PERCENTILE_CONT query on PostgreSQL; on SQLite one compound query of the middle rows by
-  LIMIT/OFFSET, read in order from indexes (the number of rows comes from the counts cube).
+* Medians are overall figures (the whole period, each month), never per breakdown, counted
+  from stored histograms (``dashboard_medians``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
     Case,
     Count,
-    DurationField,
-    F,
     IntegerField,
     Q,
     QuerySet,
@@ -112,91 +108,7 @@ def counts_cube(
     return indexed_values(cube, index)
 
 
-class Median(Aggregate):
-    """PostgreSQL's ordered-set aggregate: the interpolated median (intervals work too)."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-
-# The two medians: the field, which tickets it is taken over, and (SQLite) the index that
-# holds the field in order with every column the filters read (see Ticket.Meta.indexes).
-# A month's medians rather read its rows by ``opened_at`` from the counts' covering index and
-# sort them: walking the whole field's index to a month's middle would read half the table.
-MONTH_INDEX = COUNTS_INDEX
-TIMED = (
-    ("reaction_elapsed", REACTION_TIMED, "ticket_dash_reaction_idx"),
-    ("resolution_elapsed", RESOLUTION_TIMED, "ticket_dash_resolution_idx"),
-)
-Medians = dict  # scope -> (median reaction, median resolution), timedeltas or None
-
-
-def medians(
-    qs: QuerySet, period: Q, months: dict[Hashable, Q], sizes: dict[Hashable, tuple]
-) -> Medians:
-    """Median reaction and resolution business time of the ``period`` (key None) and of each
-    of the ``months`` (filters on ``qs``, the months inside the period).
-
-    ``sizes`` gives each one's number of timed tickets (reaction, resolution), which the
-    counts cube already knows. One query either way. PostgreSQL: PERCENTILE_CONT ... FILTER
-    per scope. SQLite: per scope and field, the middle values by ORDER BY ... LIMIT/OFFSET, read
-    in order from an index instead of sorting the period's tickets, all in one UNION ALL.
-    """
-    scopes = {None: period, **months}
-    if connection.vendor == "postgresql":
-        return _medians_postgresql(qs.filter(period, REACTION_TIMED | RESOLUTION_TIMED), scopes)
-    return _medians_sqlite(qs, scopes, sizes)
-
-
-def _index(key: Hashable, period_index: str) -> str:
-    return period_index if key is None else MONTH_INDEX
-
-
-def _medians_postgresql(qs: QuerySet, scopes: dict[Hashable, Q]) -> Medians:
-    aggregates = {
-        f"m{i}_{j}": Median(field_name, filter=condition & scope)
-        for i, scope in enumerate(scopes.values())
-        for j, (field_name, condition, _index) in enumerate(TIMED)
-    }
-    found = qs.order_by().aggregate(**aggregates)
-    return {key: (found[f"m{i}_0"], found[f"m{i}_1"]) for i, key in enumerate(scopes)}
-
-
-def _medians_sqlite(qs: QuerySet, scopes: dict[Hashable, Q], sizes: dict) -> Medians:
-    """One compound statement: per scope and field, the one (n odd) or two (n even) middle
-    values by ORDER BY ... LIMIT/OFFSET, each part read in order from its index."""
-    parts, params, keys = [], [], list(scopes)
-    for k, key in enumerate(keys):
-        for j, ((field_name, condition, index), n) in enumerate(
-            zip(TIMED, sizes[key], strict=True)
-        ):
-            if not n:
-                continue
-            middle = (
-                qs.filter(condition, scopes[key])
-                .annotate(scope=Value(k), field=Value(j), value=F(field_name))
-                .order_by(field_name)
-                .values("scope", "field", "value")[(n - 1) // 2 : n // 2 + 1]
-            )
-            sql, part_params = middle.query.get_compiler(using=middle.db).as_sql()
-            # the SQL is Django's own compiled query, its values all parameters
-            parts.append(f"SELECT * FROM ({_through_index(sql, _index(key, index))})")  # noqa: S608
-            params.extend(part_params)
-    found: dict[tuple[int, int], list[timedelta]] = {}
-    if parts:
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            for k, j, value in cursor.fetchall():
-                found.setdefault((k, j), []).append(timedelta(microseconds=value))
-    return {
-        key: tuple(_mean(found.get((k, j), [])) for j in range(len(TIMED)))
-        for k, key in enumerate(keys)
-    }
-
-
-def _through_index(sql: str, index: str) -> str:
+def through_index(sql: str, index: str) -> str:
     """SQLite: make a query of the tickets table read them through ``index``."""
     table = connection.ops.quote_name("tickets_ticket")
     if sql.count(f"FROM {table} ") != 1:
@@ -215,7 +127,7 @@ def indexed_values(qs: QuerySet, index: str) -> list[dict]:
         return list(qs)
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
-    sql = _through_index(sql, index)
+    sql = through_index(sql, index)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
@@ -226,8 +138,3 @@ def indexed_values(qs: QuerySet, index: str) -> list[dict]:
     if converters:
         rows = compiler.apply_converters(rows, converters)
     return [dict(zip(names, row, strict=True)) for row in rows]
-
-
-def _mean(values: list[timedelta]) -> timedelta | None:
-    """The middle value, or the mean of the two middle ones (as PERCENTILE_CONT does)."""
-    return sum(values, timedelta()) / len(values) if values else None

@@ -43,17 +43,11 @@ def test_no_dashboard_query_scans_the_tickets(known_tickets, manager_client, cus
     counts = [plan for sql, plan in found if 'AS "r_met"' in sql]
     assert len(counts) == 1
     assert "INDEX ticket_queue_cover_idx (status=?)" in counts[0]
-    # the medians, one compound query: per scope and field, the middle values read in order
-    # from indexes holding every column they read; the period's walk a business-time index,
-    # never sorting the period (a month's few rows come from the counts' index, sorted)
-    medians = [(sql, plan) for sql, plan in found if "_elapsed" in sql and " LIMIT " in sql]
-    assert len(medians) == 1
-    sql, plan = medians[0]
-    assert sql.count("UNION ALL") >= 3  # period and months, reaction and resolution
-    assert "COVERING INDEX ticket_dash_reaction_idx" in plan
-    assert "COVERING INDEX ticket_dash_resolution_idx" in plan
-    assert plan.count("COVERING INDEX ticket_dash_counts_idx (opened_at>? AND opened_at<?)") >= 2
-    assert plan.count("TEMP B-TREE") == plan.count("ticket_dash_counts_idx"), plan
+    # the medians come from the roll-ups; the tickets are read for them only where an even
+    # count's two middle values print differently, a 36-second range of a business-time index
+    exact = [plan for sql, plan in found if "_elapsed" in sql and " LIMIT " in sql]
+    for plan in exact:
+        assert "_elapsed>? AND" in plan and "COVERING INDEX ticket_dash_re" in plan, plan
     # billable hours: the live tickets by status (the ended ones are rolled up)
     billable = [plan for sql, plan in found if '"resolved_at" <' in sql]
     assert billable and "INDEX ticket_queue_cover_idx (status=?)" in billable[0]

@@ -9,6 +9,13 @@ the account exists or why it cannot log in.
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+
+from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP, remember_staff_groups
+
+# The annotations that carry the session user's staff groups.
+STAFF_GROUPS = {"in_managers_group": MANAGERS_GROUP, "in_engineers_group": ENGINEERS_GROUP}
 
 
 def customer_allows_login(user) -> bool:
@@ -22,15 +29,24 @@ class PortalBackend(ModelBackend):
         return super().user_can_authenticate(user) and customer_allows_login(user)
 
     def get_user(self, user_id):
-        """The session's user with its contact and customer in one query; a session of a
-        deactivated user, or of a contact whose customer was deactivated since, ends at once."""
+        """The session's user with its contact, customer and staff role in one query; a
+        session of a deactivated user, or of a contact whose customer was deactivated since,
+        ends at once."""
         user_model = get_user_model()
+        in_group = {
+            field: Exists(Group.objects.filter(user=OuterRef("pk"), name=name))
+            for field, name in STAFF_GROUPS.items()
+        }
         user = (
             user_model._default_manager.select_related("contact__customer")
+            .annotate(**in_group)
             .filter(pk=user_id)
             .first()
         )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_staff_groups(user, {name for f, name in STAFF_GROUPS.items() if getattr(user, f)})
+        return user
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -1,7 +1,8 @@
 """Who a user is to the portal: a customer contact, a support engineer or a support manager.
 
 Staff roles are Django groups (seeded with their permissions); a contact is a user with a
-``Contact`` row. The answer is cached on the user object for the request.
+``Contact`` row. The answer is cached on the user object for the request; the session's user
+comes with its staff groups already read (``accounts.backends``), so a page asks no query for it.
 """
 
 from enum import StrEnum
@@ -30,12 +31,19 @@ def role_of(user) -> Role:
     return role
 
 
-def _compute_role(user) -> Role:
+def remember_staff_groups(user, groups: set[str]) -> None:
+    """Record the role of a user whose staff groups (of ENGINEERS_GROUP and MANAGERS_GROUP)
+    were read with the user."""
+    user._portal_role = _compute_role(user, groups)
+
+
+def _compute_role(user, groups: set[str] | None = None) -> Role:
     if not user.is_active:
         return Role.NONE
     if user.is_superuser:
         return Role.MANAGER
-    groups = set(user.groups.values_list("name", flat=True))
+    if groups is None:
+        groups = set(user.groups.values_list("name", flat=True))
     if MANAGERS_GROUP in groups:
         return Role.MANAGER
     if ENGINEERS_GROUP in groups:

@@ -4,6 +4,12 @@
 a contact to their organisation's tickets); it looks in subjects, descriptions and the
 conversation, and in internal notes only for support staff. The match runs as one subquery,
 so a page costs the same number of queries whatever it finds.
+
+On PostgreSQL the planner's statistics say first how common the text is (one EXPLAIN, nothing
+read). A text found in few tickets is looked up in the search indexes and the page is ordered
+among the matches; one found in a large share of them (``COMMON_SHARE``) is tested row by row as
+the database walks the page's order, so it stops after a page instead of collecting a million
+matches (the page's count is then capped: ``tickets.selectors.paging``).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from packages.roles import is_support_staff
@@ -20,6 +26,9 @@ from tickets.models import Ticket
 
 TICKET_NUMBER = re.compile(r"^#?\s*(\d{1,18})$")
 MAX_LENGTH = 200
+# From this estimated share of the tickets on, a text is tested row by row (PostgreSQL): a page
+# then reads about PAGE / share rows, and a capped count about CAP / share.
+COMMON_SHARE = 0.2
 
 
 def clean(text: str) -> str:
@@ -50,13 +59,25 @@ def _union_q(parts: list[tuple[str, list]]) -> Q:
     return Q(pk__in=RawSQL(sql, params))  # noqa: S611 - constant SQL, the text is a parameter
 
 
-def text_q(text: str, *, internal: bool, also: QuerySet | None = None) -> Q:
+def is_common(text: str, *, internal: bool) -> bool:
+    """Whether the planner expects ``text`` in at least COMMON_SHARE of the tickets."""
+    if connection.vendor != "postgresql" or not text:
+        return False
+    return postgres.estimated_share(connection, text, internal=internal) >= COMMON_SHARE
+
+
+def text_q(text: str, *, internal: bool, also: Q | None = None) -> Q:
     """Tickets whose subject, description or a message (notes if ``internal``) has ``text``,
-    or that ``also`` (a ``values("pk")`` query) selects."""
+    or that the condition ``also`` selects."""
     text = clean(text)
+    if is_common(text, internal=internal):
+        table = connection.ops.quote_name(Ticket._meta.db_table)
+        sql, params = postgres.matches_row_sql(text, internal=internal, table=table)
+        found = Q(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - params
+        return found | also if also is not None else found
     parts = [_ticket_ids_sql(text, internal=internal)] if text else []
     if also is not None:
-        parts.append(also.order_by().query.sql_with_params())
+        parts.append(Ticket.objects.filter(also).order_by().values("pk").query.sql_with_params())
     return _union_q(parts) if parts else Q(pk__in=[])
 
 

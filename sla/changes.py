@@ -33,7 +33,9 @@ def calendar_snapshot(calendar: BusinessCalendar) -> dict:
 RETIME_INLINE = 1000
 
 
-def _retime(contract_ids: list[int], *, now: datetime) -> None:
+def _retime(
+    contract_ids: list[int], *, now: datetime, ticket_types: list[str] | None = None
+) -> None:
     from sla.tasks import sla_retime
     from tickets.models import OPEN_STATUSES, Ticket
     from tickets.services.sla_retime import open_tickets_retime
@@ -41,10 +43,25 @@ def _retime(contract_ids: list[int], *, now: datetime) -> None:
     affected = Ticket.objects.filter(
         contract_id__in=contract_ids, status__in=OPEN_STATUSES, is_deferred=False
     )
+    if ticket_types is not None:
+        affected = affected.filter(ticket_type__in=ticket_types)
     if affected.count() <= RETIME_INLINE:
-        open_tickets_retime(now=now, contract_ids=contract_ids)
+        open_tickets_retime(now=now, contract_ids=contract_ids, ticket_types=ticket_types)
     else:
-        transaction.on_commit(lambda: sla_retime.delay(contract_ids))
+        transaction.on_commit(lambda: sla_retime.delay(contract_ids, ticket_types))
+
+
+def _types_using_calendar(calendar_id: int) -> list[str]:
+    """The ticket types some target times on this calendar, now or in an earlier version:
+    a ticket of another type cannot be moved by a change to it."""
+    types = set()
+    for model in (SlaTarget, ContractTarget):
+        for ticket_type, current, history in model.objects.values_list(
+            "ticket_type", "calendar_id", "history"
+        ):
+            if current == calendar_id or any(v.get("calendar") == calendar_id for v in history):
+                types.add(ticket_type)
+    return sorted(types)
 
 
 def _contracts_using_calendar(calendar_id: int) -> list[int]:
@@ -63,7 +80,11 @@ def calendar_change_record(*, calendar: BusinessCalendar, before: dict, now: dat
     row.history = [*row.history, {"until": now.isoformat(), "spec": before}]
     row.save(update_fields=["history", "updated_at"])
     calendar.history = row.history
-    _retime(_contracts_using_calendar(calendar.pk), now=now)
+    _retime(
+        _contracts_using_calendar(calendar.pk),
+        now=now,
+        ticket_types=_types_using_calendar(calendar.pk),
+    )
     return True
 
 

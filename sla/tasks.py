@@ -43,10 +43,15 @@ def sla_check() -> dict:
     max_retries=10,
     ignore_result=True,
 )
-def sla_retime(contract_ids: list[int] | None = None) -> int:
-    """After a calendar or target change: re-time the open tickets of these contracts."""
+def sla_retime(
+    contract_ids: list[int] | None = None, ticket_types: list[str] | None = None
+) -> int:
+    """After a calendar or target change: re-time the open tickets of these contracts (of
+    these types: those a changed calendar times)."""
     from tickets.services.sla_retime import open_tickets_retime
 
-    moved = open_tickets_retime(now=timezone.now(), contract_ids=contract_ids)
+    moved = open_tickets_retime(
+        now=timezone.now(), contract_ids=contract_ids, ticket_types=ticket_types
+    )
     logger.info("SLA re-time: %s open tickets got new due times", moved)
     return moved

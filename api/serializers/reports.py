@@ -42,7 +42,10 @@ class QueueRowSerializer(serializers.Serializer):
 
 
 class QueuePageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Matching tickets, counted up to a cap (10,000; 1,000 for a search)."
+    )
+    count_capped = serializers.BooleanField(help_text="More tickets match than the count says.")
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     next = serializers.IntegerField(allow_null=True, help_text="The next page's number.")

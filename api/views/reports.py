@@ -48,7 +48,7 @@ class QueueView(ApiView):
         parameters=[QueueFilterSerializer],
         responses=QueuePageSerializer,
         description=_(
-            "Staff: the engineers' queue as on the page, nearest due first, 50 a page; the "
+            "Staff: the engineers' queue as on the page, nearest due first, 25 a page; the "
             "status filter reaches ended tickets, #123 finds that ticket."
         ),
     )
@@ -68,6 +68,7 @@ class QueueView(ApiView):
             }
         body = {
             "count": page.paginator.count,
+            "count_capped": page.paginator.capped,
             "page": page.number,
             "pages": page.paginator.num_pages,
             "next": page.next_page_number() if page.has_next() else None,

@@ -15,6 +15,7 @@ def test_the_queue_is_the_pages_queue_for_staff(engineer_api, engineer, file_tic
     body = engineer_api.get("/api/queue/").json()
 
     assert body["count"] == 2 and body["page"] == 1 and body["next"] is None
+    assert body["count_capped"] is False
     assert [row["id"] for row in body["results"]] == [second.pk, first.pk]  # nearest due first
     assert body["results"][0]["sla"]["due_kind"] == "reaction"
     assert body["results"][0]["sla"]["time_left_seconds"] > 0

@@ -252,7 +252,7 @@ class Ticket(models.Model):
         ]
         indexes = [
             # Covers the engineers' queue: its COUNT, its order and its SLA filters are read
-            # from the index alone (the page's 50 rows are then fetched by primary key).
+            # from the index alone (the page's 25 rows are then fetched by primary key).
             models.Index(
                 fields=[
                     "status", "is_deferred", "next_due", "opened_at", "reaction_breached_at",
@@ -268,6 +268,9 @@ class Ticket(models.Model):
                 condition=Q(status__in=OPEN_STATUSES, is_deferred=False),
                 name="ticket_open_by_due_idx",
             ),
+            # The same order over every status (the status filter "any") is indexed on
+            # PostgreSQL only (migration 0012: SQLite cannot index NULLS LAST): a search for a
+            # word found in most tickets walks it and stops after a page.
             # The SLA check's work lists (partial: only what is not marked or not told yet).
             models.Index(
                 fields=["reaction_due"], condition=REACTION_UNMARKED, name="ticket_sla_mark_r_idx"
@@ -285,18 +288,9 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["contract", "quota_month"], name="ticket_quota_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
-            # The managers' dashboard. Its counts read the period's rows from this index alone
-            # (SQLite cannot otherwise avoid fetching every row of the period).
-            models.Index(
-                fields=[
-                    "opened_at", "customer", "contract", "ticket_type", "priority",
-                    "reaction_met", "resolution_met", "reaction_due", "resolution_due",
-                    "reaction_breached_at", "resolution_breached_at", "reaction_elapsed",
-                    "resolution_elapsed", "status",
-                ],
-                name="ticket_dash_counts_idx",
-            ),
-            # Medians on SQLite: walk the business times in order up to the middle row.
+            # The dashboard's exact middle values (rollups.histogram): one bin's range of business
+            # time within a period (the counts come from the roll-ups, and the live tickets
+            # through ticket_queue_cover_idx).
             models.Index(
                 fields=["reaction_elapsed", "opened_at", "customer"],
                 name="ticket_dash_reaction_idx",

@@ -185,7 +185,8 @@ def _exact_means(period: Period, split: dict) -> dict:
             sql, part_params = part.query.get_compiler(using=part.db).as_sql()
             if connection.vendor == "sqlite":
                 sql = through_index(sql, TIME_INDEXES[name])
-            parts.append(f"SELECT * FROM ({sql})")  # noqa: S608 - Django's SQL, values as params
+            part_sql = f"SELECT * FROM ({sql}) AS part_{len(parts)}"  # noqa: S608 - Django's SQL
+            parts.append(part_sql)
             params.extend(part_params)
             order.append((scope, metric))
     values: dict[tuple, list[timedelta]] = defaultdict(list)

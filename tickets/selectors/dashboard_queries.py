@@ -80,13 +80,11 @@ def month_bucket(field_name: str, boundaries: Sequence[datetime]) -> Case:
 
 
 CUBE_KEYS = ("b", "contract_id", "ticket_type", "priority")
-# Holds every column the counts read, led by opened_at: the period's rows and nothing else.
-COUNTS_INDEX = "ticket_dash_counts_idx"
 LIVE_INDEX = "ticket_queue_cover_idx"  # SQLite: led by status, the tickets not ended only
 
 
 def counts_cube(
-    qs: QuerySet, *, bucket: Case, now: datetime, index: str = COUNTS_INDEX
+    qs: QuerySet, *, bucket: Case, now: datetime, index: str = LIVE_INDEX
 ) -> list[dict]:
     """Met/due counts per (month index ``b``, contract, type, priority) in one grouped scan
     (on SQLite through ``index``)."""

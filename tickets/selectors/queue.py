@@ -6,8 +6,9 @@ follows it; a search for ``#123`` (or a bare ``123``) finds ticket 123
 whatever its status, deferred requests included. Other filters (customer, type...) still apply.
 
 One selector builds the page. Its query count does not depend on the number of tickets: one
-COUNT for the paginator, one page of rows with their relations joined, and two queries for the
-SLA terms of the contracts on the page (business time left is computed for those rows only).
+COUNT for the paginator (capped: ``tickets.selectors.paging``), one page of rows with their
+relations joined, and two queries for the SLA terms of the contracts on the page (business
+time left is computed for those rows only).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -28,10 +29,11 @@ from sla.selectors import terms_for_contracts
 from sla.terms import Terms
 from tickets.models import OPEN_STATUSES, Ticket
 from tickets.selectors.access import tickets_visible_to
+from tickets.selectors.paging import LIST_CAP, SEARCH_CAP, CappedPaginator
 from tickets.selectors.sla_status import at_risk_q, breached_q
 from tickets.services.sla_effects import describe_margin
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 ANY_STATUS = "any"  # the status filter's "every ticket, open or ended"
 
 
@@ -138,8 +140,8 @@ def _search_q(text: str, in_status: Q, user) -> Q:
     if number is not None and text.startswith("#"):
         return Q(pk=number)
     customers = Customer.objects.filter(name__icontains=text).values("pk")
-    by_customer = Ticket.objects.filter(customer__in=customers).order_by().values("pk")
-    found = text_q(text, internal=is_support_staff(user), also=by_customer) & in_status
+    found = text_q(text, internal=is_support_staff(user), also=Q(customer__in=customers))
+    found &= in_status
     if number is None:
         return found
     return either_q(
@@ -199,7 +201,8 @@ def queue_page(*, user, filters: dict, page: object, now: datetime) -> Page:
     rows are then read, with their relations, by primary key.
     """
     ids = queue_tickets(user=user, filters=filters, now=now).values_list("pk", flat=True)
-    current = Paginator(ids, PAGE_SIZE).get_page(page)
+    cap = SEARCH_CAP if (filters.get("q") or "").strip() else LIST_CAP
+    current = CappedPaginator(ids, PAGE_SIZE, cap=cap).get_page(page)
     page_ids = list(current.object_list)
     rows = (
         Ticket.objects.select_related("customer", "contract__package", "assignee", "component")

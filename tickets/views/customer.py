@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -33,6 +32,7 @@ from tickets.selectors.customer import (
     customer_quota,
     customer_ticket_list,
 )
+from tickets.selectors.paging import LIST_CAP, SEARCH_CAP, CappedPaginator
 from tickets.services.conversation import message_add
 from tickets.services.downloads import attachment_download
 from tickets.services.ending import ticket_close, ticket_reopen, ticket_withdraw
@@ -75,7 +75,8 @@ def contact_list(request):
     if state not in LIST_STATES:
         state = "open"
     tickets = customer_ticket_list(request.user, state=state, text=text)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    cap = SEARCH_CAP if text else LIST_CAP
+    page = CappedPaginator(tickets, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     annotate_badges(page.object_list, now=now)
     return render(
         request,

@@ -183,14 +183,15 @@ def test_bad_parameters_are_ignored_with_a_visible_error(engineer_client, file_t
         assert "are ignored" in response.content.decode()
 
 
-def test_pagination_fifty_a_page(engineer_client, now):
+def test_pagination_twenty_five_a_page(engineer_client, now):
     bulk_tickets(120, now=now)
     open_count = Ticket.objects.filter(status__in=["new", "in_progress", "waiting"]).count()
     first = engineer_client.get(QUEUE)
     last = engineer_client.get(QUEUE, {"page": "999"})
-    assert len(first.context["rows"]) == 50
+    assert len(first.context["rows"]) == 25
     assert first.context["page"].paginator.count == open_count
-    assert len(last.context["rows"]) == open_count - 50 * (
+    assert not first.context["page"].paginator.capped
+    assert len(last.context["rows"]) == open_count - 25 * (
         first.context["page"].paginator.num_pages - 1
     )
 
@@ -235,3 +236,21 @@ def test_deferred_requests_are_not_in_the_queue(engineer_client, contract, conta
         contract=contract, reporter=contact.user, is_deferred=True, opened_at=None
     )
     assert deferred.pk not in {t.pk for t in _rows(engineer_client.get(QUEUE))}
+
+
+def test_a_count_past_the_cap_says_more_than(engineer_client, now, monkeypatch):
+    import tickets.selectors.queue as queue
+
+    bulk_tickets(40, now=now)
+    open_count = Ticket.objects.filter(status__in=["new", "in_progress", "waiting"]).count()
+    monkeypatch.setattr(queue, "LIST_CAP", open_count - 1)
+    response = engineer_client.get(QUEUE)
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.capped) == (open_count - 1, True)
+    assert f"More than {open_count - 1} open tickets" in response.content.decode()
+    # at the cap exactly, the count is exact
+    monkeypatch.setattr(queue, "LIST_CAP", open_count)
+    response = engineer_client.get(QUEUE)
+    assert response.context["page"].paginator.capped is False
+    assert f"{open_count} open tickets" in response.content.decode()
+    assert "More than" not in response.content.decode()

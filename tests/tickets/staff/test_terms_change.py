@@ -121,3 +121,28 @@ def test_reaction_time_is_measured_on_the_calendar_it_was_due_on(file_ticket, we
     )
     ticket.refresh_from_db()
     assert ticket.reaction_elapsed == 2 * H  # not 0 h on the service desk's closed Saturday
+
+
+def test_a_calendar_change_re_times_only_the_types_it_times(file_ticket, wednesday, monkeypatch):
+    # Given an incident (incident hours) and a service request (service-desk hours)
+    from tickets.services import sla_retime
+
+    incident = file_ticket(now=wednesday, priority=3)
+    request = file_ticket(now=wednesday, ticket_type="service_request", priority=None)
+    request_due = request.next_due
+    read = []
+    retime_batch = sla_retime._retime_batch
+
+    def recorded(rows, **kwargs):
+        read.extend(row.pk for row in rows)
+        return retime_batch(rows, **kwargs)
+
+    monkeypatch.setattr(sla_retime, "_retime_batch", recorded)
+    # When the incident calendar is closed for the rest of the day
+    close_today(wednesday + 2 * H)
+    # Then only the incident is re-timed: the request is not even read, and keeps its due
+    assert read == [incident.pk]
+    request.refresh_from_db()
+    assert request.next_due == request_due
+    incident.refresh_from_db()
+    assert incident.next_due > wednesday + 4 * H

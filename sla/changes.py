@@ -29,7 +29,7 @@ def calendar_snapshot(calendar: BusinessCalendar) -> dict:
 
 
 # Up to this many open tickets are re-timed in the same transaction as the change (so the
-# next SLA check already sees the new due times); more go to a background task.
+# next SLA check already sees the new due times); more go to background tasks, in parts.
 RETIME_INLINE = 1000
 
 
@@ -38,7 +38,7 @@ def _retime(
 ) -> None:
     from sla.tasks import sla_retime
     from tickets.models import OPEN_STATUSES, Ticket
-    from tickets.services.sla_retime import open_tickets_retime
+    from tickets.services.sla_retime import open_tickets_retime, retime_parts
 
     affected = Ticket.objects.filter(
         contract_id__in=contract_ids, status__in=OPEN_STATUSES, is_deferred=False
@@ -48,7 +48,12 @@ def _retime(
     if affected.count() <= RETIME_INLINE:
         open_tickets_retime(now=now, contract_ids=contract_ids, ticket_types=ticket_types)
     else:
-        transaction.on_commit(lambda: sla_retime.delay(contract_ids, ticket_types))
+        # In parts, one task each: the workers re-time them side by side.
+        def queue_parts() -> None:
+            for part in retime_parts(contract_ids, ticket_types):
+                sla_retime.delay(contract_ids, ticket_types, list(part))
+
+        transaction.on_commit(queue_parts)
 
 
 def _types_using_calendar(calendar_id: int) -> list[str]:

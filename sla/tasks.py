@@ -44,14 +44,19 @@ def sla_check() -> dict:
     ignore_result=True,
 )
 def sla_retime(
-    contract_ids: list[int] | None = None, ticket_types: list[str] | None = None
+    contract_ids: list[int] | None = None,
+    ticket_types: list[str] | None = None,
+    part: list[int | None] | None = None,
 ) -> int:
     """After a calendar or target change: re-time the open tickets of these contracts (of
-    these types: those a changed calendar times)."""
+    these types: those a changed calendar times; of this part of the primary keys)."""
     from tickets.services.sla_retime import open_tickets_retime
 
     moved = open_tickets_retime(
-        now=timezone.now(), contract_ids=contract_ids, ticket_types=ticket_types
+        now=timezone.now(),
+        contract_ids=contract_ids,
+        ticket_types=ticket_types,
+        part=tuple(part) if part is not None else None,
     )
     logger.info("SLA re-time: %s open tickets got new due times", moved)
     return moved

@@ -175,25 +175,56 @@ def _retime_batch(
     return len(moved)
 
 
-def open_tickets_retime(
-    *,
-    now: datetime,
-    contract_ids: list[int] | None = None,
-    ticket_types: list[str] | None = None,
-    batch: int = BATCH,
-    replay_all: bool = False,
-) -> int:
-    """Re-time every open ticket (of these contracts and types, or all); returns how many due
-    times moved.
+PART = 20_000  # open tickets a re-time task takes on: parts run side by side on the workers
 
-    ``replay_all`` replays every ticket's log, even those the batch engine could time.
-    """
+
+def _open_tickets(contract_ids: list[int] | None, ticket_types: list[str] | None):
     tickets = Ticket.objects.filter(status__in=OPEN_STATUSES, is_deferred=False)
     if contract_ids is not None:
         tickets = tickets.filter(contract_id__in=contract_ids)
     if ticket_types is not None:
         tickets = tickets.filter(ticket_type__in=ticket_types)
+    return tickets
+
+
+def retime_parts(
+    contract_ids: list[int] | None = None,
+    ticket_types: list[str] | None = None,
+    *,
+    size: int | None = None,
+) -> list[tuple[int, int | None]]:
+    """The open tickets to re-time cut into parts of ``size`` (PART), as (first pk, last pk)
+    with the last part open-ended (a ticket filed meanwhile falls in it); none if nothing."""
+    pks = _open_tickets(contract_ids, ticket_types).order_by("pk").values_list("pk", flat=True)
+    starts = list(pks)[:: size or PART]
+    return [
+        (first, following - 1 if following is not None else None)
+        for first, following in zip(starts, [*starts[1:], None], strict=True)
+    ]
+
+
+def open_tickets_retime(
+    *,
+    now: datetime,
+    contract_ids: list[int] | None = None,
+    ticket_types: list[str] | None = None,
+    part: tuple[int, int | None] | None = None,
+    batch: int = BATCH,
+    replay_all: bool = False,
+) -> int:
+    """Re-time every open ticket (of these contracts and types, or all; with ``part``, of the
+    primary keys from its first to its last, or on when that is None); returns how many due
+    times moved.
+
+    ``replay_all`` replays every ticket's log, even those the batch engine could time.
+    """
+    tickets = _open_tickets(contract_ids, ticket_types)
     last_pk, moved = 0, 0
+    if part is not None:
+        first, last = part
+        last_pk = first - 1
+        if last is not None:
+            tickets = tickets.filter(pk__lte=last)
     terms: dict[int, Terms | TermsTimeline] = {}  # by contract, as they stand at the start
     while True:
         with transaction.atomic():

@@ -146,3 +146,39 @@ def test_a_calendar_change_re_times_only_the_types_it_times(file_ticket, wednesd
     assert request.next_due == request_due
     incident.refresh_from_db()
     assert incident.next_due > wednesday + 4 * H
+
+
+def test_a_large_re_time_is_queued_in_parts_that_cover_each_ticket_once(
+    file_ticket, wednesday, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given five open incidents, and a change too large to re-time inline
+    from sla import changes, tasks
+    from tickets.services import sla_retime
+
+    tickets = [file_ticket(now=wednesday, priority=3) for _ in range(5)]
+    monkeypatch.setattr(changes, "RETIME_INLINE", 2)
+    monkeypatch.setattr(sla_retime, "PART", 2)
+    queued = []
+    monkeypatch.setattr(tasks.sla_retime, "delay", lambda *args: queued.append(args))
+    read = []
+    retime_batch = sla_retime._retime_batch
+
+    def recorded(rows, **kwargs):
+        read.extend(row.pk for row in rows)
+        return retime_batch(rows, **kwargs)
+
+    monkeypatch.setattr(sla_retime, "_retime_batch", recorded)
+    # When the calendar is closed, the tasks are queued on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        close_today(wednesday + 2 * H)
+    # Then three parts of at most two tickets, the last open-ended, for incidents only
+    parts = [args[2] for args in queued]
+    assert len(parts) == 3 and parts[-1][1] is None
+    assert all(args[1] == ["incident"] for args in queued)
+    # and running them re-times every ticket exactly once
+    for args in queued:
+        tasks.sla_retime(*args)
+    assert sorted(read) == sorted(t.pk for t in tickets)
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert ticket.changes.filter(action="sla_retimed").count() == 1

@@ -98,8 +98,8 @@ def _add_messages(author_id: int, after: int) -> None:
             )
 
 
-def seed(size: int, author_id: int) -> None:
-    """Grow the ticket table to ``size`` rows, with their messages."""
+def seed(size: int, author_id: int, *, messages: bool = True) -> None:
+    """Grow the ticket table to ``size`` rows, with their messages (unless not asked)."""
     from search import postgres
     from tickets.models import Message, Ticket
 
@@ -117,8 +117,9 @@ def seed(size: int, author_id: int) -> None:
         count = min(CHUNK, size - number)
         _clone_tickets(number + 1, count, first, templates)
         number += count
-    talked = Message.objects.order_by("-ticket_id").values_list("ticket_id", flat=True)
-    _add_messages(author_id, talked.first() or 0)
+    if messages:
+        talked = Message.objects.order_by("-ticket_id").values_list("ticket_id", flat=True)
+        _add_messages(author_id, talked.first() or 0)
     postgres.create_indexes(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -137,8 +138,8 @@ def _clients():
 
 
 def run(sizes: tuple[int, ...] | None = None) -> dict[str, float]:
-    """Prints and returns ``search_ms_N`` (the slowest rare-word search of the queue at N
-    tickets) with one figure per case, e.g. ``search_ukrainian_ms_N``."""
+    """Prints and returns ``search_ms_N`` (the slowest search of the queue at N tickets, the
+    common word included) with one figure per case, e.g. ``search_ukrainian_ms_N``."""
     from tickets.models import Message, Ticket
 
     if sizes is None:
@@ -168,9 +169,10 @@ def run(sizes: tuple[int, ...] | None = None) -> dict[str, float]:
                 ms = median * 1000
                 figures[f"search_{name}_ms_{size}"] = round(ms, 1)
                 figures[f"search_{name}_sql_ms_{size}"] = round(sql * 1000, 1)
-                if name != COMMON[0]:
-                    slowest = max(slowest, ms)
-                    figures[f"search_queries_{size}"] = queries
+                slowest = max(slowest, ms)
+                figures[f"search_queries_{size}"] = max(
+                    queries, figures.get(f"search_queries_{size}", 0)
+                )
                 print(
                     f"   {size:>8} {name:<12} {text!r:<14} {queries:>3} queries {ms:8.1f} ms"
                     f"  (of which SQL {sql * 1000:.1f} ms)"

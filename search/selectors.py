@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -77,13 +78,23 @@ def text_q(text: str, *, internal: bool, also: Q | None = None) -> Q:
         return found | also if also is not None else found
     parts = [_ticket_ids_sql(text, internal=internal)] if text else []
     if also is not None:
-        parts.append(Ticket.objects.filter(also).order_by().values("pk").query.sql_with_params())
+        parts += _sql_of(Ticket.objects.filter(also).values("pk"))
     return _union_q(parts) if parts else Q(pk__in=[])
+
+
+def _sql_of(selection: QuerySet) -> list[tuple[str, tuple]]:
+    """The SQL of a ``values("pk")`` query, or none for one that can match nothing (such as
+    ``customer__in=[]``: Django refuses to write its SQL)."""
+    try:
+        return [selection.order_by().query.sql_with_params()]
+    except EmptyResultSet:
+        return []
 
 
 def either_q(*selections: QuerySet) -> Q:
     """Tickets any of ``selections`` (``values("pk")`` queries) selects."""
-    return _union_q([selection.order_by().query.sql_with_params() for selection in selections])
+    parts = [part for selection in selections for part in _sql_of(selection)]
+    return _union_q(parts) if parts else Q(pk__in=[])
 
 
 def search_q(text: str, *, user) -> Q:

@@ -163,3 +163,20 @@ def test_wildcards_are_literal(ours, contact):
 def test_a_short_word_is_still_found(ours, contact):
     factories.MessageFactory(ticket=ours, body="DB is down")
     assert found(contact.user, "db") == {ours.pk}
+
+
+def test_a_selection_that_can_match_nothing_adds_nothing(ours, theirs):
+    """``customer__in=[]`` has no SQL in Django: the text alone decides (no error)."""
+    from django.db.models import Q
+
+    from search.selectors import either_q, text_q
+    from tickets.models import Ticket
+
+    with_nothing = Ticket.objects.filter(text_q("autodialer", internal=False, also=Q(pk__in=[])))
+    assert set(with_nothing.values_list("pk", flat=True)) == {ours.pk, theirs.pk}
+    only_ours = either_q(
+        Ticket.objects.filter(pk__in=[]).values("pk"),
+        Ticket.objects.filter(pk=ours.pk).values("pk"),
+    )
+    assert set(Ticket.objects.filter(only_ours).values_list("pk", flat=True)) == {ours.pk}
+    assert not Ticket.objects.filter(either_q(Ticket.objects.none().values("pk"))).exists()

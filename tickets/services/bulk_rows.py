@@ -18,6 +18,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Field, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -110,7 +111,10 @@ def values_rows(queryset: QuerySet) -> list[tuple]:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return list(queryset)
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter such as ``__in=[]`` matches nothing: Django runs no query
+        return []
     return _postgres_execute(connection, sql, params, fetch=True)
 
 

@@ -106,8 +106,8 @@ def seed(size: int, author_id: int, *, messages: bool = True) -> None:
     have = Ticket.objects.count()
     if have >= size:
         return
-    if have == 0:
-        bulk_tickets(min(TEMPLATES, size))
+    if have < min(TEMPLATES, size):  # enough distinct tickets to copy: a realistic mix
+        bulk_tickets(min(TEMPLATES, size) - have)
         have = Ticket.objects.count()
     bounds = Ticket.objects.order_by("pk").values_list("pk", flat=True)
     first, templates = bounds.first(), min(TEMPLATES, have)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers.tickets import (
@@ -43,12 +44,12 @@ class QueueRowSerializer(serializers.Serializer):
 
 class QueuePageSerializer(serializers.Serializer):
     count = serializers.IntegerField(
-        help_text="Matching tickets, counted up to a cap (10,000; 1,000 for a search)."
+        help_text=_("Matching tickets, counted up to a cap (10,000; 1,000 for a search).")
     )
-    count_capped = serializers.BooleanField(help_text="More tickets match than the count says.")
+    count_capped = serializers.BooleanField(help_text=_("More tickets match than the count says."))
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
-    next = serializers.IntegerField(allow_null=True, help_text="The next page's number.")
+    next = serializers.IntegerField(allow_null=True, help_text=_("The next page's number."))
     previous = serializers.IntegerField(allow_null=True)
     results = QueueRowSerializer(many=True)
 

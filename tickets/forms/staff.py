@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from packages.models import Component, Customer, SupportPackage
 from packages.roles import ENGINEERS_GROUP, MANAGERS_GROUP
+from portal.fields import ListedModelChoiceField
+from portal.widgets import PlainSelect
 from sla.models import Priority, TicketType
 from tickets.forms.customer import MultipleFileField, attachment_help
 from tickets.models import OPEN_STATUSES, RootCause, TicketStatus, WithdrawReason
@@ -38,7 +40,7 @@ def staff_users() -> QuerySet:
     )
 
 
-class StaffUserChoiceField(forms.ModelChoiceField):
+class StaffUserChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
 
@@ -76,14 +78,18 @@ class QueueFilterForm(_BootstrapForm):
             attrs={"placeholder": _("Words in tickets and conversations, customer or #123")}
         ),
     )
-    customer = forms.ModelChoiceField(
+    # Every customer, on every view of the queue: read in one query, rendered in Python.
+    customer = ListedModelChoiceField(
         label=_("Customer"), queryset=Customer.objects.order_by("name"), required=False
     )
-    package = forms.ModelChoiceField(
+    package = ListedModelChoiceField(
         label=_("Package"), queryset=SupportPackage.objects.order_by("name"), required=False
     )
     ticket_type = forms.ChoiceField(
-        label=_("Type"), choices=[("", "---------"), *TicketType.choices], required=False
+        label=_("Type"),
+        choices=[("", "---------"), *TicketType.choices],
+        required=False,
+        widget=PlainSelect,
     )
     priority = forms.TypedChoiceField(
         label=_("Priority"),
@@ -91,6 +97,7 @@ class QueueFilterForm(_BootstrapForm):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -101,6 +108,7 @@ class QueueFilterForm(_BootstrapForm):
         ],
         required=False,
         help_text=_("A search for #123 finds that ticket whatever its status."),
+        widget=PlainSelect,
     )
     assignee = StaffUserChoiceField(label=_("Assignee"), queryset=None, required=False)
     mine = forms.BooleanField(label=_("Mine"), required=False)

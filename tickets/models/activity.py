@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import choice_display
 from sla.models import TicketType
 
 from .ticket import Ticket
@@ -73,6 +74,8 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on #{self.ticket_id}"
+
+    get_kind_display = choice_display("kind")  # translated once per language
 
     @property
     def is_public(self) -> bool:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from packages.models import Component, Contract, Customer
+from portal.choices import choice_display
 from sla.models import Priority, TicketType
 
 
@@ -330,6 +331,14 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
+
+    # Labels translated once per language (Django's translate every choice on each call).
+    get_status_display = choice_display("status")
+    get_ticket_type_display = choice_display("ticket_type")
+    get_priority_display = choice_display("priority")
+    get_channel_display = choice_display("channel")
+    get_root_cause_display = choice_display("root_cause")
+    get_withdraw_reason_display = choice_display("withdraw_reason")
 
     @property
     def is_open(self) -> bool:

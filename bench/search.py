@@ -120,9 +120,13 @@ def seed(size: int, author_id: int, *, messages: bool = True) -> None:
     if messages:
         talked = Message.objects.order_by("-ticket_id").values_list("ticket_id", flat=True)
         _add_messages(author_id, talked.first() or 0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # as a bulk load would: build in memory
+            cursor.execute("SET maintenance_work_mem = '1GB'")
     postgres.create_indexes(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("RESET maintenance_work_mem")
             cursor.execute("VACUUM ANALYZE tickets_message")
     _analyze()
 

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from rollups.contribution import COLUMNS, COUNTS, ENDED_STATUSES, Contribution, contribution
@@ -182,4 +182,15 @@ def rollups_rebuild(
                 stale_bins = stale_bins.filter(month__gte=since)
             stale_bins.delete()
             stored_bins(bin_model[0], bins)
+    _analyze(cell_model, pending_model, billable_model, *bin_model)
     return count
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics for tables just rewritten in bulk: until autovacuum gets to
+    them, the dashboard's reads would be planned for the empty tables they were."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

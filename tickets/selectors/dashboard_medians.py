@@ -100,8 +100,9 @@ def _stored(period: Period, level: int, hours: set | None = None) -> list[tuple]
     rows = MedianBin.objects.filter(
         customer_id=_customer(period),
         level=level,
-        month__gte=period.first,
-        month__lte=period.last,
+        # the months listed, not a range: each (month, metric, bin range) is then one seek
+        # of the (customer, level, month, metric, bin) key, not a filter of the whole period
+        month__in=period.months,
         tickets__gt=0,
     )
     if hours is not None:

@@ -24,7 +24,11 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from bench.report import parse_args, report, sized_kwargs  # noqa: E402
 
 DATABASE_BENCHMARKS = (
-    "bench.queue", "bench.sla_tick", "bench.dashboard", "bench.api", "bench.mailin",
+    "bench.queue",
+    "bench.sla_tick",
+    "bench.dashboard",
+    "bench.api",
+    "bench.mailin",
     "bench.search",
     "bench.rebuild",
 )
@@ -51,13 +55,25 @@ def database_benchmarks(names=DATABASE_BENCHMARKS, tickets: int | None = None) -
     return figures
 
 
+def host_loop_ms() -> float:
+    """The host's speed now: milliseconds of a fixed pure-Python loop (median of 3). On a
+    shared machine it drifts; the figures of a run are read against it."""
+    times = []
+    for _ in range(3):
+        began, total = time.perf_counter(), 0
+        for i in range(3_000_000):
+            total += i
+        times.append(time.perf_counter() - began)
+    return round(sorted(times)[1] * 1000, 1)
+
+
 def main(argv: list[str]) -> int:
     """``python -m bench`` runs everything; ``python -m bench api queue`` only those."""
     from bench import sla_engine
 
     args = parse_args(argv)
     names = tuple(f"bench.{name}" for name in args.names) or DATABASE_BENCHMARKS
-    figures: dict = {}
+    figures: dict = {"host_loop_ms_before": host_loop_ms()}
     if not args.names:
         result = sla_engine.run()
         if isinstance(result, dict):
@@ -70,6 +86,7 @@ def main(argv: list[str]) -> int:
         figures.update(database_benchmarks(names, args.tickets))
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    figures["host_loop_ms_after"] = host_loop_ms()
     report(figures, tickets=args.tickets, path=args.json, vendor=connection.vendor)
     return 0
 

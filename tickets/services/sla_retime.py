@@ -193,14 +193,16 @@ def retime_parts(
     *,
     size: int | None = None,
 ) -> list[tuple[int, int | None]]:
-    """The open tickets to re-time cut into parts of ``size`` (PART), as (first pk, last pk)
-    with the last part open-ended (a ticket filed meanwhile falls in it); none if nothing."""
-    pks = _open_tickets(contract_ids, ticket_types).order_by("pk").values_list("pk", flat=True)
-    starts = list(pks)[:: size or PART]
-    return [
-        (first, following - 1 if following is not None else None)
-        for first, following in zip(starts, [*starts[1:], None], strict=True)
-    ]
+    """The open tickets to re-time cut into parts of ``size`` (PART), as (first pk, last pk);
+    none if nothing. The last part ends at the newest open ticket found: a ticket filed after
+    the change is timed by the new terms already, and a part with no end would read on to the
+    end of the table, through every ticket after it."""
+    pks = list(
+        _open_tickets(contract_ids, ticket_types).order_by("pk").values_list("pk", flat=True)
+    )
+    starts = pks[:: size or PART]
+    ends = [following - 1 for following in starts[1:]] + pks[-1:]
+    return list(zip(starts, ends, strict=True))
 
 
 def open_tickets_retime(

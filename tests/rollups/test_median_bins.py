@@ -27,10 +27,10 @@ from rollups.histogram import (
 from rollups.services import rollups_rebuild
 from tests import factories
 from tests.rollups.conftest import assert_rollups_fresh, year_to
-from tests.tickets.dashboard.conftest import HOUR, Spec, kyiv, spec_row
+from tests.tickets.dashboard.conftest import HOUR, KYIV, Spec, kyiv, spec_row
 from tickets.models import Ticket, TicketStatus
 from tickets.selectors.dashboard_medians import period_medians
-from tickets.selectors.dashboard_period import hours
+from tickets.selectors.dashboard_period import add_months, hours
 
 US = dt.timedelta(microseconds=1)
 
@@ -70,14 +70,14 @@ def test_a_bin_holds_exactly_the_times_that_print_alike(us):
     assert hours(value) * 100 == fine_bin(value)
 
 
-def _spec(rng, customer, month, day, *, resolved=True):
+def _spec(rng, customer, month: dt.date, day, *, resolved=True):
     """A replied ticket with times spread over hours and around the display's steps."""
     reaction = dt.timedelta(seconds=rng.choice([18, 35, 36, 54, 3599, 3600, 3618, 7200]))
     reaction += dt.timedelta(seconds=rng.randrange(0, 4 * 3600))
     resolution = reaction + dt.timedelta(seconds=rng.randrange(0, 30 * 3600)) if resolved else None
     return Spec(
         customer,
-        kyiv(2026, month, day, h=9 + rng.randrange(0, 8)),
+        kyiv(month.year, month.month, day, h=9 + rng.randrange(0, 8)),
         reaction_met=True,
         reaction_elapsed=reaction,
         resolution_met=True if resolved else None,
@@ -86,9 +86,12 @@ def _spec(rng, customer, month, day, *, resolved=True):
 
 
 @pytest.fixture
-def timed_tickets(long_contracts):
-    """Some 150 replied tickets over three months and two customers: most closed (their times
-    in the roll-ups), some resolved lately or still open (counted live)."""
+def timed_tickets(long_contracts, now):
+    """Some 150 replied tickets over the three months before the current one and two
+    customers: most closed (their times in the roll-ups), some resolved lately or still open
+    (counted live)."""
+    this_month = now.astimezone(KYIV).date().replace(day=1)
+    months = [add_months(this_month, -back) for back in (3, 2, 1)]
     rng = random.Random(7)
     component = factories.ComponentFactory()
     reporters = {
@@ -96,7 +99,7 @@ def timed_tickets(long_contracts):
     }
     rows = []
     for i in range(151):
-        spec = _spec(rng, "ab"[i % 2], 8 + i % 3, 1 + i % 27, resolved=i % 7 != 0)
+        spec = _spec(rng, "ab"[i % 2], months[i % 3], 1 + i % 27, resolved=i % 7 != 0)
         row = spec_row(
             spec,
             contract=long_contracts[spec.customer],
@@ -104,7 +107,8 @@ def timed_tickets(long_contracts):
             component=component,
         )
         if spec.resolved and i % 5:
-            row.status, row.closed_at = TicketStatus.CLOSED, row.resolved_at + 15 * 24 * HOUR
+            row.status = TicketStatus.CLOSED
+            row.closed_at = min(row.resolved_at + 15 * 24 * HOUR, now)
         rows.append(row)
     Ticket.objects.bulk_create(rows)
     rollups_rebuild()

@@ -192,7 +192,7 @@ def retime_parts(
     ticket_types: list[str] | None = None,
     *,
     size: int | None = None,
-) -> list[tuple[int, int | None]]:
+) -> list[tuple[int, int]]:
     """The open tickets to re-time cut into parts of ``size`` (PART), as (first pk, last pk);
     none if nothing. The last part ends at the newest open ticket found: a ticket filed after
     the change is timed by the new terms already, and a part with no end would read on to the
